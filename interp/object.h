@@ -329,6 +329,9 @@ extern const NativeDef set_methods[];
 extern const NativeDef int_methods[];
 extern const NativeDef float_methods[];
 extern const NativeDef exc_methods[];       /* BaseException */
+/* ---- added by the builtins/numbers engineer (numbers.c) ---- */
+extern const NativeDef keyerror_methods[];  /* KeyError: __str__ is repr(args[0]) */
+/* ---- end of addition ---- */
 
 /* Constructors: str(x), list(it), ...; self is the class being called. */
 Value str_ctor(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw);

@@ -226,4 +226,12 @@ typedef struct ModuleDef {
 } ModuleDef;
 extern const ModuleDef mod_time, mod_os, mod_sys, mod_math;
 
+/* ---- added by the builtins/numbers engineer (numbers.c) -------------------- */
+
+/* The message of the OverflowError raised when an int leaves int64. */
+#define NUM_OVERFLOW_MSG "int too large for gilscope (64-bit ints)"
+/* int(d) for a float: truncates toward zero.  OverflowError for an infinity
+ * or a value beyond int64, ValueError for NaN; returns VAL_ERR then. */
+Value num_int_from_double(Thread *t, double d);
+
 #endif
