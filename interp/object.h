@@ -360,4 +360,88 @@ Value str_percent_format(Thread *t, ObjStr *fmt, Value args);
  * when spec is empty. */
 Value vm_format(Thread *t, Value v, ObjStr *spec);
 
+/* ---- object-layer helpers the VM and builtins call ---------------------------
+ * (added by the object-layer engineer: str.c, bytes.c, list.c, dict.c,
+ * format.c, seqrepr.c).  Same conventions: new references returned, arguments
+ * borrowed, VAL_ERR / -1 with an exception set on error. */
+
+#define OBJF_REPR_BUSY 2u   /* container is being repr()'d: a nested repr prints "[...]" */
+
+/* CPython's numeric hashes, so that 1, 1.0 and True hash alike: n mod 2**61-1
+ * with the sign kept and -1 mapped to -2 (the int64 bit pattern as uint64). */
+uint64_t hash_int(int64_t n);
+uint64_t hash_double(double d);     /* integral doubles hash as the int */
+uint64_t bytes_hash(ObjBytes *b);   /* cached */
+/* CPython's tuple hash (xxHash-based) over vm_hash of the items.  0 / -1. */
+int tuple_hash(Thread *t, ObjTuple *tu, uint64_t *out);
+
+/* Slices: CPython's PySlice_Unpack + PySlice_AdjustIndices.  Raises
+ * ValueError("slice step cannot be zero") or TypeError for non-int bounds
+ * and returns false. */
+bool slice_indices(Thread *t, ObjSlice *s, int64_t len, int64_t *start, int64_t *stop,
+                   int64_t *step, int64_t *count);
+
+/* s[key] for an int (negative allowed) or a slice.  IndexError "string index
+ * out of range"; TypeError "string indices must be integers, not 'X'". */
+Value str_getitem(Thread *t, ObjStr *s, Value key);
+Value str_repeat(Thread *t, ObjStr *s, int64_t n);          /* s * n (n < 0 -> '') */
+int str_contains(ObjStr *hay, ObjStr *needle);   /* needle in hay: 1 / 0 */
+/* sep.join(iterable); TypeError "sequence item N: expected str instance, X found". */
+Value str_join(Thread *t, ObjStr *sep, Value iterable);
+/* ascii(): repr with every non-ASCII code point escaped (\xNN, \uNNNN, \UNNNNNNNN). */
+ObjStr *str_ascii(Vm *vm, const ObjStr *s);
+/* One code point decoded at s[*pos] (advances *pos); bad UTF-8 yields the byte. */
+uint32_t str_decode_utf8(const char *s, int64_t len, int64_t *pos);
+/* Appends code point c as UTF-8. */
+void sb_put_utf8(StrBuf *sb, uint32_t c);
+
+Value bytes_getitem(Thread *t, ObjBytes *b, Value key);     /* int value or bytes */
+ObjBytes *bytes_concat(Vm *vm, const ObjBytes *a, const ObjBytes *b);
+Value bytes_repeat(Thread *t, ObjBytes *b, int64_t n);
+/* item in b: item an int 0..255 or bytes.  1 / 0 / -1 (TypeError, ValueError). */
+int bytes_contains(Thread *t, ObjBytes *b, Value item);
+
+/* l[key] / l[key] = v / del l[key] for an int or a slice (slice assignment
+ * and extended slices included).  CPython's messages. */
+Value list_getitem(Thread *t, ObjList *l, Value key);
+int list_setitem(Thread *t, ObjList *l, Value key, Value v);    /* 0 / -1 */
+int list_delitem(Thread *t, ObjList *l, Value key);             /* 0 / -1 */
+Value tuple_getitem(Thread *t, ObjTuple *tu, Value key);
+ObjList *list_concat(Vm *vm, const ObjList *a, const ObjList *b);
+ObjTuple *tuple_concat(Vm *vm, const ObjTuple *a, const ObjTuple *b);
+/* a + b for two lists or two tuples (else TypeError as CPython words it). */
+Value seq_concat(Thread *t, Value a, Value b);
+Value list_repeat(Thread *t, ObjList *l, int64_t n);
+Value tuple_repeat(Thread *t, ObjTuple *tu, int64_t n);
+/* Appends every item of iterable (l itself allowed).  0 / -1. */
+int list_extend(Thread *t, ObjList *l, Value iterable);
+/* Stable sort in place, as list.sort(key=key, reverse=reverse); key VAL_NONE
+ * or VAL_ERR for none.  On error the list keeps its original order.  0 / -1. */
+int list_sort(Thread *t, ObjList *l, Value key, bool reverse);
+/* Lexicographic comparison of two item arrays with vm_eq / vm_compare; op is a
+ * CMP_* code (EQ and NE included).  The arrays must not move during the call
+ * (tuples); for lists use seq_richcompare.  1 / 0 / -1. */
+int seq_compare(Thread *t, const Value *a, int64_t na, const Value *b, int64_t nb, int op);
+/* a op b for two lists or two tuples, safe against lists mutated by __eq__. */
+int seq_richcompare(Thread *t, Value a, Value b, int op);
+/* item in items[0..n) (identity or ==).  1 / 0 / -1. */
+int seq_contains(Thread *t, const Value *items, int64_t n, Value item);
+
+/* repr() of a list, tuple, dict or set ("[...]" when nested in itself). */
+Value seq_repr(Thread *t, Value v);
+
+/* Sets: add (0 / -1), membership (1 / 0 / -1). */
+int set_add(Thread *t, ObjSet *s, Value key);
+int set_contains(Thread *t, ObjSet *s, Value key);
+/* a | b, a & b, a - b, a ^ b for sets (op a BINOP_OR/AND/SUB/XOR code);
+ * also d1 | d2 for dicts. */
+Value set_binop(Thread *t, int op, Value a, Value b);
+/* a op b for sets (subset order) or dicts (EQ/NE only).  1 / 0 / -1. */
+int set_compare(Thread *t, ObjSet *a, ObjSet *b, int op);
+int dict_eq(Thread *t, ObjDict *a, ObjDict *b);
+/* d.update(other): other a dict, an object with keys(), or an iterable of
+ * pairs.  0 / -1 with CPython's messages. */
+int dict_update(Thread *t, ObjDict *d, Value other);
+/* ---- end of object-layer helpers ------------------------------------------ */
+
 #endif
