@@ -611,6 +611,7 @@ Value object_ctor(Thread *t, Value self, int argc, const Value *argv, ObjTuple *
     ObjClass *cls = IS_CLASS(self) ? AS_CLASS(self) : t->vm->types[TY_OBJECT];
     if (argc > 0 || num_nkw(kw) > 0)
         return vm_raise(t, EXC_TypeError, "%s() takes no arguments", cls->name->chars);
+    obj_incref(&cls->obj);      /* an instance's class is a counted reference */
     ObjInstance *o = (ObjInstance *)obj_alloc(t->vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
     o->dict = dict_new(t->vm);
     return val_obj((Obj *)o);
