@@ -1,0 +1,208 @@
+# gilscope -- one non-recursive Makefile.
+#
+#   make                      build ./gilscope (objects in build/release/)
+#   make test                 install missing packages, build, run every test
+#   make demo                 install missing packages, build, run the demo
+#   make bench                gilscope vs python3 vs lua5.4
+#   make SANITIZER=address    (or undefined, thread) objects and binary in
+#                             build/address/; `make test SANITIZER=...` tests it
+#   make install PREFIX=/usr DESTDIR=/tmp/pkg;  make uninstall;  make clean
+#
+# Test selection:  make test UNIT='lexer parser'   only those cmocka drivers
+#                  make test UNIT=none             no cmocka drivers
+#                  make test PROGRAMS=none         no workload programs
+#                  make test PROGRAMS='tests/programs/str_*.py'
+#
+# Variables a user may set: CC CFLAGS CPPFLAGS LDFLAGS LDLIBS PREFIX DESTDIR
+# SANITIZER BUILD V=1 (show commands) JOBS (parallel test programs).
+
+.DEFAULT_GOAL := all
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+PYTHON  ?= python3
+JOBS    ?= 2
+
+SANITIZER ?=
+ifneq ($(SANITIZER),)
+ifeq ($(filter $(SANITIZER),address undefined thread),)
+$(error SANITIZER must be one of: address undefined thread (got '$(SANITIZER)'))
+endif
+endif
+BUILD ?= build/$(or $(SANITIZER),release)
+
+# The default build puts the binary at the top; a sanitizer build keeps it in
+# its build directory so it never shadows the normal one.
+ifeq ($(SANITIZER),)
+BIN := gilscope
+else
+BIN := $(BUILD)/gilscope
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- set-up: missing Debian packages ---------------------------------------
+# The goals that promise a working set-up install what is missing first,
+# exactly once per make invocation, before anything is built.
+ifneq ($(filter test demo bench deps,$(MAKECMDGOALS)),)
+DEPS_RC := $(shell scripts/deps.sh 1>&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error scripts/deps.sh failed (see above))
+endif
+endif
+
+# ---- sources ----------------------------------------------------------------
+SRCS := $(wildcard main.c interp/*.c interp/modules/*.c bench/*.c viz/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/main.o
+LIB_OBJS := $(filter-out $(MAIN_OBJ),$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_ALL  := $(patsubst tests/unit/test_%.c,%,$(UNIT_SRCS))
+comma := ,
+UNIT ?= $(UNIT_ALL)
+UNIT_REQ := $(subst $(comma), ,$(UNIT))
+UNIT_UNKNOWN := $(filter-out $(UNIT_ALL) none,$(UNIT_REQ))
+ifneq ($(UNIT_UNKNOWN),)
+$(error unknown unit test(s): $(UNIT_UNKNOWN) (have: $(UNIT_ALL)))
+endif
+UNIT_BINS := $(addprefix $(BUILD)/tests/test_,$(filter $(UNIT_ALL),$(UNIT_REQ)))
+
+PROGRAMS ?= all
+ifneq ($(filter 0 none no,$(PROGRAMS)),)
+PROGRAM_ARGS := --no-programs
+else ifeq ($(PROGRAMS),all)
+PROGRAM_ARGS :=
+else
+PROGRAM_ARGS := $(PROGRAMS)
+endif
+
+# ---- libraries (pkg-config) -------------------------------------------------
+# PKGS are linked into gilscope.  The viewer and chart exporter (viz/) bring
+# cairo, pango and SDL2 once their sources exist.
+PKGS := zlib
+ifneq ($(wildcard viz/*.c),)
+PKGS += cairo pangocairo sdl2
+endif
+TEST_PKGS := cmocka
+
+# pkg-config module -> the Debian package that provides it.
+deb_zlib       := zlib1g-dev
+deb_cmocka     := libcmocka-dev
+deb_cairo      := libcairo2-dev
+deb_pangocairo := libpango1.0-dev
+deb_sdl2       := libsdl2-dev
+
+NO_BUILD_GOALS := clean uninstall deps
+ifneq ($(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+NEED_PKGS := $(PKGS) $(if $(and $(filter test,$(MAKECMDGOALS)),$(UNIT_SRCS)),$(TEST_PKGS))
+ifeq ($(shell command -v $(PKG_CONFIG)),)
+$(error $(PKG_CONFIG) not found: install the Debian package pkg-config (or run 'make deps' as root))
+endif
+MISSING_PKGS := $(foreach p,$(NEED_PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p)))
+ifneq ($(MISSING_PKGS),)
+$(error pkg-config cannot find: $(MISSING_PKGS). Install the Debian package(s) \
+$(foreach p,$(MISSING_PKGS),$(or $(deb_$(p)),$(p))) (as root: 'make deps'; \
+otherwise: sudo apt-get install $(foreach p,$(MISSING_PKGS),$(or $(deb_$(p)),$(p)))))
+endif
+PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS))
+ifneq ($(UNIT_BINS),)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+endif
+endif
+
+# ---- flags --------------------------------------------------------------------
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifneq ($(filter true 1 yes,$(CI)),)
+WARNINGS += -Werror
+endif
+
+ifeq ($(SANITIZER),)
+OPT := -O2 -g
+SAN :=
+else
+OPT := -O1 -g
+SAN := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer
+ifeq ($(SANITIZER),undefined)
+SAN += -fno-sanitize-recover=undefined
+endif
+endif
+
+# User CFLAGS/CPPFLAGS/LDFLAGS/LDLIBS come last so they win.
+ALL_CPPFLAGS := -D_GNU_SOURCE -I. -Iinterp $(CPPFLAGS)
+ALL_CFLAGS   := -std=c11 $(WARNINGS) $(OPT) $(SAN) -pthread $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  := $(SAN) -pthread $(LDFLAGS)
+ALL_LDLIBS   := $(PKG_LIBS) -lm $(LDLIBS)
+
+# Objects are rebuilt when the flags change (CI=true, CFLAGS=..., ...).
+FLAGS_FILE := $(BUILD)/flags
+FLAGS_NOW  := $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(ALL_LDLIBS)
+ifneq ($(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(strip $(FLAGS_NOW)),$(strip $(file <$(FLAGS_FILE))))
+$(shell mkdir -p $(BUILD))
+$(file >$(FLAGS_FILE),$(FLAGS_NOW))
+endif
+endif
+
+# ---- build ------------------------------------------------------------------
+.PHONY: all test bench demo install uninstall clean deps
+
+all: $(BIN)
+
+$(BIN): $(OBJS) $(FLAGS_FILE)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) $(OBJS) -o $@ $(ALL_LDLIBS)
+
+$(BUILD)/%.o: %.c $(FLAGS_FILE)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# One cmocka driver per module, linked with every object but main's.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(FLAGS_FILE)
+	@mkdir -p $(@D)
+	@echo "  CC LD   $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -MF $@.d \
+		$< $(LIB_OBJS) -o $@ $(ALL_LDFLAGS) $(TEST_LIBS) $(ALL_LDLIBS)
+
+$(FLAGS_FILE): ;
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# ---- the two commands, and friends --------------------------------------------
+deps:
+	@echo "deps: all Debian packages present"
+
+# Every test: cmocka drivers (each under a 120 s timeout) and the workload
+# programs (each under gilscope and python3), one closing "N passed, N failed".
+test: $(BIN) $(UNIT_BINS)
+	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
+		$(addprefix --unit ,$(UNIT_BINS)) $(PROGRAM_ARGS)
+
+bench: $(BIN)
+	$(Q)$(PYTHON) bench/run.py --gilscope $(BIN)
+
+COUNTDOWN := data/workloads/countdown.py
+demo: $(BIN)
+	@echo "== $(BIN) run $(COUNTDOWN)"
+	$(Q)./$(BIN) run $(COUNTDOWN)
+	@echo "== python3 $(COUNTDOWN)"
+	$(Q)$(PYTHON) $(COUNTDOWN)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/gilscope
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gilscope
+
+clean:
+	rm -rf build gilscope

@@ -1,0 +1,5 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError
+# expect-stderr-re: :5:\d+: SyntaxError
+x = 1
+1 = x

@@ -1,0 +1,4 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError
+# expect-stderr-re: :4:\d+: SyntaxError
+n = 12abc

@@ -1,0 +1,25 @@
+# Common str methods.
+s = "  Hello, World!  "
+print(repr(s.strip()), repr(s.lstrip()), repr(s.rstrip()))
+print(s.upper(), s.lower())
+t = s.strip()
+print(t.replace("l", "L"), t.replace("l", "", 1), t.replace("xyz", "q"))
+print(t.find("o"), t.find("o", 5), t.find("zz"), t.rfind("o"), t.index("W"))
+print(t.startswith("Hell"), t.endswith("!"), t.startswith("x"), t.endswith(("?", "!")))
+print(t.count("l"), t.count("o"), "aaaa".count("aa"))
+print("abc123".isalnum(), "abc".isalpha(), "123".isdigit(), "12a".isdigit(), " \t".isspace())
+print("hello world".title(), "hello".capitalize(), "MiXeD".swapcase())
+print("Hi".islower(), "hi".islower(), "HI".isupper())
+print("-".join(["a", "b", "c"]), "".join(["x", "y"]), ", ".join("abc"))
+print("a-b-c-d".split("-", 2), "a b  c".split(" "), "line1\nline2\nline3".splitlines())
+print("xxhixx".strip("x"), "<<a>>".lstrip("<"), "path///".rstrip("/"))
+print("key=value=x".partition("="), "no sep".partition("="))
+print(repr("ab".center(6)), repr("ab".ljust(5, ".")), repr("ab".rjust(5, "*")))
+print("42".zfill(5), "-42".zfill(6))
+print("%s|%s" % ("abc".upper(), "ABC".lower()))
+print("a,b;c".replace(",", " ").replace(";", " ").split())
+print("Hello".encode(), b"Hello".decode())
+csv = "name,age\nann,31\nbob,42"
+for line in csv.splitlines()[1:]:
+    name, age = line.split(",")
+    print(name.capitalize(), int(age) + 1)
