@@ -105,7 +105,7 @@ NEED_PKGS := $(PKGS) $(if $(and $(filter test,$(MAKECMDGOALS)),$(UNIT_SRCS)),$(T
 ifeq ($(shell command -v $(PKG_CONFIG)),)
 $(error $(PKG_CONFIG) not found: install the Debian package pkg-config (or run 'make deps' as root))
 endif
-MISSING_PKGS := $(foreach p,$(NEED_PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p)))
+MISSING_PKGS := $(strip $(foreach p,$(NEED_PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
 ifneq ($(MISSING_PKGS),)
 $(error pkg-config cannot find: $(MISSING_PKGS). Install the Debian package(s) \
 $(foreach p,$(MISSING_PKGS),$(or $(deb_$(p)),$(p))) (as root: 'make deps'; \

@@ -76,5 +76,4 @@ x = 0
 try:
     x = 1
 finally:
-    x += 10
-print(x)
+    print(x + 10)
