@@ -394,6 +394,15 @@ ObjStr *str_ascii(Vm *vm, const ObjStr *s);
 uint32_t str_decode_utf8(const char *s, int64_t len, int64_t *pos);
 /* Appends code point c as UTF-8. */
 void sb_put_utf8(StrBuf *sb, uint32_t c);
+/* bytes.decode / str(b, encoding, errors): codecs utf-8, ascii, latin-1;
+ * errors strict, ignore, replace; encoding/errors VAL_ERR when not given.
+ * UnicodeDecodeError / LookupError worded as CPython. */
+Value str_decode_bytes(Thread *t, const unsigned char *p, int64_t len, Value encoding,
+                       Value errors);
+/* s.encode(encoding, errors), same conventions. */
+Value str_encode_value(Thread *t, ObjStr *s, Value encoding, Value errors);
+/* Raises KeyError(key) (the key itself as args[0], as CPython) and returns VAL_ERR. */
+Value dict_key_error(Thread *t, Value key);
 
 Value bytes_getitem(Thread *t, ObjBytes *b, Value key);     /* int value or bytes */
 ObjBytes *bytes_concat(Vm *vm, const ObjBytes *a, const ObjBytes *b);
@@ -424,8 +433,9 @@ int list_sort(Thread *t, ObjList *l, Value key, bool reverse);
 int seq_compare(Thread *t, const Value *a, int64_t na, const Value *b, int64_t nb, int op);
 /* a op b for two lists or two tuples, safe against lists mutated by __eq__. */
 int seq_richcompare(Thread *t, Value a, Value b, int op);
-/* item in items[0..n) (identity or ==).  1 / 0 / -1. */
-int seq_contains(Thread *t, const Value *items, int64_t n, Value item);
+/* item in seq (a list or a tuple): identity or ==, safe against a list
+ * mutated by __eq__.  1 / 0 / -1. */
+int seq_contains(Thread *t, Value seq, Value item);
 
 /* repr() of a list, tuple, dict or set ("[...]" when nested in itself). */
 Value seq_repr(Thread *t, Value v);
