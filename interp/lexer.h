@@ -55,4 +55,31 @@ Token lexer_next(Lexer *lx);
 /* The message of the last error and its position ("unterminated string literal"). */
 const char *lexer_error(const Lexer *lx, int *line, int *col);
 
+/* Operators and delimiters, in tok.op when kind == T_OP.  (Added with the
+ * lexer: tok.op above refers to these codes.)
+ *
+ * T_FSTRING's str is half-decoded: the literal text has its escapes
+ * processed (unless raw) with "{{" and "}}" left doubled (a brace made by
+ * an escape is doubled too), and each {field} is copied verbatim for the
+ * parser to split.  Keywords and T_NAME tokens carry tok.op = -1 for names. */
+#define OPERATOR_LIST(X) \
+    X(LPAR, "(") X(RPAR, ")") X(LSQB, "[") X(RSQB, "]") X(LBRACE, "{") \
+    X(RBRACE, "}") X(COLON, ":") X(COMMA, ",") X(SEMI, ";") X(PLUS, "+") \
+    X(MINUS, "-") X(STAR, "*") X(SLASH, "/") X(VBAR, "|") X(AMPER, "&") \
+    X(LESS, "<") X(GREATER, ">") X(EQUAL, "=") X(DOT, ".") X(PERCENT, "%") \
+    X(EQEQUAL, "==") X(NOTEQUAL, "!=") X(LESSEQUAL, "<=") X(GREATEREQUAL, ">=") \
+    X(TILDE, "~") X(CIRCUMFLEX, "^") X(LEFTSHIFT, "<<") X(RIGHTSHIFT, ">>") \
+    X(DOUBLESTAR, "**") X(PLUSEQUAL, "+=") X(MINEQUAL, "-=") X(STAREQUAL, "*=") \
+    X(SLASHEQUAL, "/=") X(PERCENTEQUAL, "%=") X(AMPEREQUAL, "&=") \
+    X(VBAREQUAL, "|=") X(CIRCUMFLEXEQUAL, "^=") X(LEFTSHIFTEQUAL, "<<=") \
+    X(RIGHTSHIFTEQUAL, ">>=") X(DOUBLESTAREQUAL, "**=") X(DOUBLESLASH, "//") \
+    X(DOUBLESLASHEQUAL, "//=") X(AT, "@") X(ATEQUAL, "@=") X(RARROW, "->") \
+    X(ELLIPSIS, "...") X(COLONEQUAL, ":=")
+#define TOK_ENUM(id, s) TOK_##id,
+enum { OPERATOR_LIST(TOK_ENUM) TOK__COUNT };
+#undef TOK_ENUM
+
+/* The TOK_* code of the operator text[0..len), or -1 if it is none. */
+int lexer_op_code(const char *text, size_t len);
+
 #endif
