@@ -61,7 +61,7 @@ const char *lexer_error(const Lexer *lx, int *line, int *col);
  * T_FSTRING's str is half-decoded: the literal text has its escapes
  * processed (unless raw) with "{{" and "}}" left doubled (a brace made by
  * an escape is doubled too), and each {field} is copied verbatim for the
- * parser to split.  Keywords and T_NAME tokens carry tok.op = -1 for names. */
+ * parser to split.  T_NAME tokens carry tok.op = -1. */
 #define OPERATOR_LIST(X) \
     X(LPAR, "(") X(RPAR, ")") X(LSQB, "[") X(RSQB, "]") X(LBRACE, "{") \
     X(RBRACE, "}") X(COLON, ":") X(COMMA, ",") X(SEMI, ";") X(PLUS, "+") \
