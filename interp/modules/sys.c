@@ -121,7 +121,12 @@ static ObjClass *sys_stream_class(Vm *vm)
     c->layout = OBJ_HANDLE;
     c->builtin = true;
     c->ctor = NULL;
-    vm_add_natives(vm, c->dict, sys_stream_methods);
+    for (const NativeDef *d = sys_stream_methods; d->name; d++) {
+        Value fn = vm_native_new(vm, d->name, d->fn, VAL_NONE);
+        AS_NATIVE(fn)->is_method = true;    /* bound to the stream when read from it */
+        dict_set_str(vm, c->dict, str_intern_cstr(vm, d->name), fn);
+        val_decref(fn);
+    }
     return c;
 }
 
