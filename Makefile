@@ -166,6 +166,10 @@ $(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# The interpreter loop: keep one indirect jump per opcode (GCC's
+# cross-jumping would merge them into one, as slow as a switch).
+$(BUILD)/interp/vm.o: ALL_CFLAGS += -fno-crossjumping -fno-tree-slp-vectorize
+
 # One cmocka driver per module, linked with every object but main's.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(FLAGS_FILE)
 	@mkdir -p $(@D)

@@ -156,6 +156,8 @@ typedef struct ObjNative {
     const char *name;       /* static string */
     NativeFn fn;
     Value data;             /* whatever the native needs (borrowed by fn), VAL_NONE */
+    bool is_method;         /* a method of a builtin type: called unbound
+                               (str.upper(s)), argv[0] becomes self */
 } ObjNative;
 
 typedef struct ObjBound {
@@ -443,6 +445,11 @@ Value seq_repr(Thread *t, Value v);
 /* Sets: add (0 / -1), membership (1 / 0 / -1). */
 int set_add(Thread *t, ObjSet *s, Value key);
 int set_contains(Thread *t, ObjSet *s, Value key);
+/* The set a display {c1, c2, c3, ...} of MORE THAN TWO constants makes in
+ * CPython 3.11 (built through a frozenset constant: a different table order
+ * than adding the items one by one).  For the compiler/VM to use for such
+ * displays; BUILD_SET of non-constant items should use set_add in order. */
+Value set_from_const_items(Thread *t, const Value *items, int64_t n);
 /* a | b, a & b, a - b, a ^ b for sets (op a BINOP_OR/AND/SUB/XOR code);
  * also d1 | d2 for dicts. */
 Value set_binop(Thread *t, int op, Value a, Value b);

@@ -28,7 +28,7 @@ typedef enum {
 } VKind;
 
 typedef struct Value {
-    uint32_t kind;          /* a VKind */
+    uint64_t kind;          /* a VKind (a full word: see the note above) */
     union {
         int64_t i;          /* V_INT, and V_BOOL (0 or 1) */
         double f;           /* V_FLOAT */

@@ -82,6 +82,10 @@ struct Thread {
     int depth, frames_cap;
     Value *stack;           /* value stack shared by all frames */
     Value *stack_end;
+    Value *sp;              /* top of the value stack while C code runs */
+    struct Block *blocks;   /* handler blocks of all frames */
+    int nblocks, blocks_cap;
+    bool reraise;           /* the error being unwound was re-raised: no new traceback line */
     int native_depth;       /* nested vm_call()s from C */
     Value handling;         /* the exception being handled (sys.exc_info), or VAL_ERR */
     uint64_t ticks;         /* instructions executed (Beazley's x-axis) */
@@ -106,12 +110,15 @@ struct Vm {
     Thread *threads;            /* all threads (list via next_thread) */
     int recursion_limit;        /* sys.setrecursionlimit */
     double switch_interval;     /* sys.setswitchinterval, seconds */
+    volatile int sigint;        /* SIGINT arrived: KeyboardInterrupt at the next check */
+    char *script_dir;           /* where `import name` looks for name.py */
     VmConfig cfg;
     ObjStr *s_init, *s_name, *s_main, *s_str, *s_repr, *s_call, *s_eq,
            *s_hash, *s_len, *s_enter, *s_exit, *s_iter, *s_next, *s_args,
            *s_getitem, *s_setitem, *s_contains, *s_bool, *s_doc, *s_module,
            *s_lt, *s_le, *s_gt, *s_ge, *s_ne, *s_add, *s_sub, *s_mul,
-           *s_run, *s_file; /* interned names the VM looks up often */
+           *s_run, *s_file, *s_qualname, *s_bases, *s_dict_name, *s_class_name,
+           *s_self_name, *s_func_name; /* interned names the VM looks up often */
 };
 
 /* ---- lifetime ----------------------------------------------------------- */
