@@ -14,8 +14,10 @@ ObjBytes *bytes_new(Vm *vm, const void *data, int64_t len)
 {
     ObjBytes *b = (ObjBytes *)obj_alloc(vm, sizeof(ObjBytes) + (size_t)len + 1, OBJ_BYTES,
                                         vm->types[TY_BYTES]);
-    if (len > 0)
+    if (len > 0 && data)
         memcpy(b->data, data, (size_t)len);
+    else if (len > 0)
+        memset(b->data, 0, (size_t)len);   /* data NULL: zeroed, for the caller to fill */
     b->data[len] = '\0';
     b->len = len;
     return b;

@@ -327,6 +327,8 @@ Value *dict_find_str(ObjDict *d, ObjStr *key)
             return NULL;
         if (ix >= 0) {
             DictEntry *e = &d->entries[ix];
+            if (e->key.as.o == &key->obj && e->key.kind == V_OBJ)
+                return &e->value;   /* interned names: the common case */
             if (e->hash == hash && IS_STR(e->key) && str_eq(AS_STR(e->key), key))
                 return &e->value;
         }
@@ -1543,3 +1545,36 @@ const NativeDef set_methods[] = {
     {"isdisjoint", m_isdisjoint},
     {NULL, NULL},
 };
+
+/* CPython 3.11 compiles a set display of more than two constants to a
+ * frozenset constant, which the compiler's constant merging rebuilds once
+ * from its own iteration order, and then copies into a new set: that double
+ * build is what decides the printed order, so it is replayed here. */
+Value set_from_const_items(Thread *t, const Value *items, int64_t n)
+{
+    ObjSet *first = set_new(t->vm);
+    for (int64_t i = 0; i < n; i++) {
+        if (set_add(t, first, items[i]) < 0) {
+            obj_decref(&first->obj);
+            return VAL_ERR;
+        }
+    }
+    ObjSet *second = set_new(t->vm);
+    for (int64_t i = 0; i <= first->mask; i++) {
+        DictEntry *e = &first->entries[i];
+        if (!IS_ERR(e->key) && set_add_hashed(t, second, e->key, e->hash) < 0) {
+            obj_decref(&first->obj);
+            obj_decref(&second->obj);
+            return VAL_ERR;
+        }
+    }
+    obj_decref(&first->obj);
+    ObjSet *result = set_new(t->vm);
+    int rc = set_merge(t, result, second);
+    obj_decref(&second->obj);
+    if (rc < 0) {
+        obj_decref(&result->obj);
+        return VAL_ERR;
+    }
+    return val_obj(&result->obj);
+}

@@ -884,15 +884,8 @@ static Value m_split(Thread *t, Value self, int argc, const Value *argv, ObjTupl
         if (i >= s->len)
             break;
         if (maxsplit-- <= 0) {
-            /* the rest, with trailing whitespace stripped */
-            int64_t e = s->len;
-            while (e > i) {
-                int64_t p = prev_cp(s, e);
-                if (!space_at(s, p, &nx))
-                    break;
-                e = p;
-            }
-            list_append_steal(out, new_str(t, s->chars + i, e - i));
+            /* the rest, trailing whitespace included (as CPython) */
+            list_append_steal(out, new_str(t, s->chars + i, s->len - i));
             break;
         }
         int64_t j = i;
@@ -945,10 +938,7 @@ static Value m_rsplit(Thread *t, Value self, int argc, const Value *argv, ObjTup
         if (e <= 0)
             break;
         if (maxsplit-- <= 0) {
-            int64_t b = 0;
-            while (b < e && space_at(s, b, &nx))
-                b = nx;
-            list_append_steal(out, new_str(t, s->chars + b, e - b));
+            list_append_steal(out, new_str(t, s->chars, e));
             break;
         }
         int64_t b = e;
