@@ -33,6 +33,7 @@ void code_free_contents(Code *c)
     mem_free(c->cellnames);
     mem_free(c->cell_slot);
     mem_free(c->freenames);
+    mem_free(c->gcache);
     c->code = NULL;
     c->consts = NULL;
 }

@@ -16,6 +16,13 @@ enum {
     CO_SIMPLE = 16      /* positional-only calling fast path applies */
 };
 
+/* Where a global name was last found: entry idx of dict d (validated by
+ * checking that the entry still holds the same interned key). */
+typedef struct GlobalCache {
+    ObjDict *d;
+    int64_t idx;
+} GlobalCache;
+
 struct Code {
     Obj obj;
     uint32_t *code;         /* instructions */
@@ -40,6 +47,7 @@ struct Code {
     ObjStr *qualname;
     ObjStr *filename;
     int firstline;
+    GlobalCache *gcache;    /* one per name, made on first LOAD_GLOBAL */
 };
 
 Code *code_new(Vm *vm, ObjStr *name, ObjStr *filename);

@@ -1154,7 +1154,12 @@ static void comp_expr(Compiler *c, Node *n)
         break;
     case E_SET:
         if (has_starred(&n->list)) {
-            comp_error(c, n->line, n->col, "starred expressions in set displays are not supported by gilscope");
+            emit(c, OP_BUILD_SET, 0);
+            for (int i = 0; i < n->list.len; i++) {
+                Node *e = n->list.items[i];
+                comp_expr(c, e->kind == E_STARRED ? e->a : e);
+                emit(c, e->kind == E_STARRED ? OP_SET_UPDATE : OP_SET_ADD, e->kind == E_STARRED ? 0 : 1);
+            }
             break;
         }
         for (int i = 0; i < n->list.len; i++)
@@ -1858,7 +1863,7 @@ static int stack_effect(uint32_t ins, bool jump)
     case OP_BINARY: case OP_INPLACE_ADD: case OP_INPLACE_SUB: case OP_INPLACE:
     case OP_LT: case OP_LE: case OP_EQ: case OP_NE: case OP_GT: case OP_GE: case OP_IS:
     case OP_IS_NOT: case OP_IN: case OP_NOT_IN: case OP_SUBSCR: case OP_LIST_APPEND:
-    case OP_SET_ADD: case OP_LIST_EXTEND: case OP_DICT_UPDATE: case OP_POP_JUMP_IF_FALSE:
+    case OP_SET_ADD: case OP_LIST_EXTEND: case OP_SET_UPDATE: case OP_DICT_UPDATE: case OP_POP_JUMP_IF_FALSE:
     case OP_POP_JUMP_IF_TRUE: case OP_POP_JUMP_BACK_IF_TRUE: case OP_POP_EXCEPT:
     case OP_WITH_EXIT: case OP_IMPORT_STAR: case OP_BUILD_CLASS: case OP_RETURN_VALUE:
     case OP_RERAISE:

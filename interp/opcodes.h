@@ -77,6 +77,7 @@
     X(SET_ADD,        1, "S.. x -> S.. ; S (A deep) .add(x)") \
     X(MAP_ADD,        1, "D.. k v -> D.. ; D (A deep)[k] = v") \
     X(LIST_EXTEND,    0, "L it -> L (extended)") \
+    X(SET_UPDATE,     0, "S it -> S (every item added)") \
     X(DICT_UPDATE,    0, "D m -> D (updated, for ** in calls and displays)") \
     X(LIST_TO_TUPLE,  0, "L -> tuple(L)") \
     X(UNPACK_SEQUENCE, 1, "seq -> xA..x1") \

@@ -900,6 +900,19 @@ bool vm_to_index(Thread *t, Value v, int64_t *out)
         *out = v.as.i;
         return true;
     }
+    Value *m = user_method(v, str_intern_cstr(t->vm, "__index__"));
+    if (m) {
+        Value r = call_dunder(t, v, *m, 0, NULL);
+        if (IS_ERR(r))
+            return false;
+        if (IS_INTLIKE(r)) {
+            *out = r.as.i;
+            return true;
+        }
+        vm_raise(t, EXC_TypeError, "__index__ returned non-int (type %s)", vm_type_name(t->vm, r));
+        val_decref(r);
+        return false;
+    }
     vm_raise(t, EXC_TypeError, "'%s' object cannot be interpreted as an integer", vm_type_name(t->vm, v));
     return false;
 }
@@ -968,7 +981,8 @@ static Value int_binop(Thread *t, int op, int64_t a, int64_t b, bool both_bool)
     case BINOP_FLOORDIV:
     case BINOP_MOD: {
         if (b == 0)
-            return vm_raise(t, EXC_ZeroDivisionError, "integer division or modulo by zero");
+            return vm_raise(t, EXC_ZeroDivisionError, op == BINOP_MOD ? "integer modulo by zero"
+                                                                      : "integer division or modulo by zero");
         if (a == INT64_MIN && b == -1)
             return op == BINOP_MOD ? val_int(0) : overflow(t);
         int64_t q = a / b, m = a % b;

@@ -17,6 +17,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,37 @@ Value *vm_class_lookup(ObjClass *cls, ObjStr *name)
 
 /* ---- exceptions ------------------------------------------------------------- */
 
+/* Every exception starts with no cause and no context, as in CPython. */
+static void exc_init_chain(Vm *vm, ObjInstance *inst)
+{
+    dict_set_str(vm, inst->dict, str_intern_cstr(vm, "__cause__"), VAL_NONE);
+    dict_set_str(vm, inst->dict, str_intern_cstr(vm, "__context__"), VAL_NONE);
+    dict_set_str(vm, inst->dict, str_intern_cstr(vm, "__suppress_context__"), VAL_FALSE);
+}
+
+/* A new exception raised while another is handled gets it as __context__. */
+static void exc_set_context(Thread *t)
+{
+    Vm *vm = t->vm;
+    if (IS_ERR(t->handling) || !IS_INSTANCE(t->exc) || t->exc.as.o == t->handling.as.o)
+        return;
+    ObjStr *key = str_intern_cstr(vm, "__context__");
+    Value *ctx = dict_find_str(AS_INSTANCE(t->exc)->dict, key);
+    if (ctx && !IS_NONE(*ctx))
+        return;
+    /* no cycles: the handled exception must not already chain to this one */
+    Value c = t->handling;
+    for (int i = 0; i < 100 && IS_INSTANCE(c); i++) {
+        if (c.as.o == t->exc.as.o)
+            return;
+        Value *next = dict_find_str(AS_INSTANCE(c)->dict, key);
+        if (!next)
+            break;
+        c = *next;
+    }
+    dict_set_str(vm, AS_INSTANCE(t->exc)->dict, key, t->handling);
+}
+
 static Value make_exception(Thread *t, ObjClass *cls, Value arg)
 {
     Vm *vm = t->vm;
@@ -109,6 +141,7 @@ static Value make_exception(Thread *t, ObjClass *cls, Value arg)
     ObjTuple *args = IS_ERR(arg) ? tuple_new(vm, 0) : tuple_pack(vm, 1, arg);
     dict_set_str(vm, inst->dict, vm->s_args, val_obj(&args->obj));
     obj_decref(&args->obj);
+    exc_init_chain(vm, inst);
     return val_obj(&inst->obj);
 }
 
@@ -232,25 +265,40 @@ static void print_source_line(const char *path, int line)
     fclose(fp);
 }
 
-/* Prints the pending exception as CPython does, and clears it. */
-static void print_exception(Thread *t)
+static Value exc_attr(Vm *vm, Value exc, const char *name)
+{
+    if (!IS_INSTANCE(exc))
+        return VAL_NONE;
+    Value *v = dict_find_str(AS_INSTANCE(exc)->dict, str_intern_cstr(vm, name));
+    return v ? *v : VAL_NONE;
+}
+
+/* Prints exc with its traceback, after its cause or context (CPython's order). */
+static void print_one_exception(Thread *t, Value exc, int depth)
 {
     Vm *vm = t->vm;
-    Value exc = t->exc;
-    t->exc = VAL_ERR;
-    vm_flush_out(vm);
-    if (IS_INSTANCE(exc)) {
-        Value *tb = dict_find_str(AS_INSTANCE(exc)->dict, str_intern_cstr(vm, "__traceback__"));
-        if (tb && IS_LIST(*tb) && AS_LIST(*tb)->len > 0) {
-            ObjList *l = AS_LIST(*tb);
-            fputs("Traceback (most recent call last):\n", stderr);
-            for (int64_t i = l->len - 1; i >= 0; i--) {
-                ObjTuple *e = AS_TUPLE(l->items[i]);
-                const char *file = AS_STR(e->items[0])->chars;
-                fprintf(stderr, "  File \"%s\", line %lld, in %s\n", file, (long long)e->items[1].as.i,
-                        AS_STR(e->items[2])->chars);
-                print_source_line(file, (int)e->items[1].as.i);
-            }
+    if (depth < 32) {
+        Value cause = exc_attr(vm, exc, "__cause__");
+        Value ctx = exc_attr(vm, exc, "__context__");
+        Value sup = exc_attr(vm, exc, "__suppress_context__");
+        if (IS_INSTANCE(cause)) {
+            print_one_exception(t, cause, depth + 1);
+            fputs("\nThe above exception was the direct cause of the following exception:\n\n", stderr);
+        } else if (IS_INSTANCE(ctx) && !(IS_BOOL(sup) && sup.as.i)) {
+            print_one_exception(t, ctx, depth + 1);
+            fputs("\nDuring handling of the above exception, another exception occurred:\n\n", stderr);
+        }
+    }
+    Value tbv = exc_attr(vm, exc, "__traceback__");
+    if (IS_LIST(tbv) && AS_LIST(tbv)->len > 0) {
+        ObjList *l = AS_LIST(tbv);
+        fputs("Traceback (most recent call last):\n", stderr);
+        for (int64_t i = l->len - 1; i >= 0; i--) {
+            ObjTuple *e = AS_TUPLE(l->items[i]);
+            const char *file = AS_STR(e->items[0])->chars;
+            fprintf(stderr, "  File \"%s\", line %lld, in %s\n", file, (long long)e->items[1].as.i,
+                    AS_STR(e->items[2])->chars);
+            print_source_line(file, (int)e->items[1].as.i);
         }
     }
     const char *name = vm_type_name(vm, exc);
@@ -265,31 +313,47 @@ static void print_exception(Thread *t)
             fprintf(stderr, "%s\n", name);
         val_decref(s);
     }
+}
+
+/* Prints the pending exception as CPython does, and clears it. */
+static void print_exception(Thread *t)
+{
+    Value exc = t->exc;
+    t->exc = VAL_ERR;
+    vm_flush_out(t->vm);
+    print_one_exception(t, exc, 0);
     val_decref(exc);
     fflush(stderr);
 }
 
 /* ---- frames ----------------------------------------------------------------- */
 
-static Frame *frame_push(Thread *t)
+static inline Frame *frame_push(Thread *t)
 {
-    if (t->depth == t->frames_cap) {
+    if (__builtin_expect(t->depth == t->frames_cap, 0)) {
         t->frames_cap *= 2;
         t->frames = mem_realloc(t->frames, sizeof(Frame) * (size_t)t->frames_cap);
     }
     Frame *f = &t->frames[t->depth++];
-    memset(f, 0, sizeof *f);
+    f->locals = NULL;
+    f->cells = NULL;
+    f->c_entry = false;
     f->block_base = t->nblocks;
     f->init_self = VAL_ERR;
     return f;
 }
 
 /* Releases everything of the top frame from f->ret up to sp, and the frame. */
-static void frame_pop(Thread *t, Value *sp)
+static inline void frame_pop(Thread *t, Value *sp)
 {
     Frame *f = &t->frames[t->depth - 1];
     for (Value *p = f->ret; p < sp; p++)
         val_decref(*p);
+    if (!f->cells && !f->locals && IS_ERR(f->init_self) && t->nblocks == f->block_base) {
+        obj_decref(&f->func->obj);
+        t->depth--;
+        return;
+    }
     if (f->cells) {
         int n = f->code->ncells + f->code->nfree;
         for (int i = 0; i < n; i++)
@@ -616,6 +680,7 @@ static int call_value(Thread *t, Value *f, int argc, ObjTuple *kw, Value *ret, V
             }
             Value inst = new_instance(t, cls);
             if (vm_is_subclass(cls, vm->exc[EXC_BaseException])) {
+                exc_init_chain(vm, AS_INSTANCE(inst));
                 int npos = argc - (kw ? (int)kw->len : 0);
                 ObjTuple *args = tuple_new(vm, npos);
                 for (int i = 0; i < npos; i++)
@@ -1376,14 +1441,33 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(LOAD_GLOBAL) {
-            ObjStr *name = code->names[ARG()];
-            Value *p = dict_find_str(fr->globals, name);
-            if (!p)
-                p = dict_find_str(vm->builtins, name);
+            uint32_t a = ARG();
+            ObjStr *name = code->names[a];
+            GlobalCache *gc = code->gcache ? &code->gcache[a] : NULL;
+            if (gc && gc->d == fr->globals && gc->idx < gc->d->used &&
+                gc->d->entries[gc->idx].key.as.o == &name->obj && gc->d->entries[gc->idx].key.kind == V_OBJ) {
+                Value v = gc->d->entries[gc->idx].value;
+                val_incref(v);
+                PUSH(v);
+                vmbreak;
+            }
+            ObjDict *d = fr->globals;
+            Value *p = dict_find_str(d, name);
+            if (!p) {
+                d = vm->builtins;
+                p = dict_find_str(d, name);
+            }
             if (!p) {
                 SAVE();
                 vm_raise(t, EXC_NameError, "name '%s' is not defined", name->chars);
                 goto error;
+            }
+            if (d == fr->globals) {
+                if (!code->gcache)
+                    code->gcache = mem_calloc((size_t)code->nnames, sizeof(GlobalCache));
+                gc = &code->gcache[a];
+                gc->d = d;
+                gc->idx = (DictEntry *)(void *)((char *)p - offsetof(DictEntry, value)) - d->entries;
             }
             val_incref(*p);
             PUSH(*p);
@@ -1750,7 +1834,8 @@ static Value vm_execute(Thread *t)
             int n = (int)ARG();
             ObjList *l = list_new(vm, n);
             sp -= n;
-            memcpy(l->items, sp, sizeof(Value) * (size_t)n);
+            if (n)
+                memcpy(l->items, sp, sizeof(Value) * (size_t)n);
             l->len = n;
             PUSH(val_obj(&l->obj));
             vmbreak;
@@ -1759,7 +1844,8 @@ static Value vm_execute(Thread *t)
             int n = (int)ARG();
             ObjTuple *tu = tuple_new(vm, n);
             sp -= n;
-            memcpy(tu->items, sp, sizeof(Value) * (size_t)n);
+            if (n)
+                memcpy(tu->items, sp, sizeof(Value) * (size_t)n);
             PUSH(val_obj(&tu->obj));
             vmbreak;
         }
@@ -1856,6 +1942,27 @@ static Value vm_execute(Thread *t)
             int r = list_extend(t, AS_LIST(TOP()), it);
             val_decref(it);
             if (r < 0)
+                goto error;
+            vmbreak;
+        }
+        vmcase(SET_UPDATE) {
+            SAVE();
+            Value itv = POP();
+            Value it = vm_iter(t, itv);
+            val_decref(itv);
+            if (IS_ERR(it))
+                goto error;
+            for (;;) {
+                Value x = vm_next(t, it);
+                if (IS_ERR(x))
+                    break;
+                int r = set_add(t, (ObjSet *)AS_OBJ(TOP()), x);
+                val_decref(x);
+                if (r < 0)
+                    break;
+            }
+            val_decref(it);
+            if (!IS_ERR(t->exc))
                 goto error;
             vmbreak;
         }
@@ -2183,6 +2290,19 @@ static Value vm_execute(Thread *t)
         }
         vmcase(RETURN_VALUE) {
             Value r = POP();
+            if (!fr->cells && !fr->locals && IS_ERR(fr->init_self) && !fr->c_entry) {
+                /* the common return: a plain function back to a Python caller */
+                Value *ret = fr->ret;
+                for (Value *p = ret; p < sp; p++)
+                    val_decref(*p);
+                obj_decref(&fr->func->obj);
+                t->nblocks = fr->block_base;
+                t->depth--;
+                sp = ret;
+                PUSH(r);
+                LOAD_FRAME();
+                vmbreak;
+            }
             if (!IS_ERR(fr->init_self)) {
                 if (!IS_NONE(r)) {
                     SAVE();
@@ -2304,6 +2424,7 @@ static Value vm_execute(Thread *t)
                     goto error;
                 }
                 dict_set_str(vm, AS_INSTANCE(t->exc)->dict, str_intern_cstr(vm, "__cause__"), cause);
+                dict_set_str(vm, AS_INSTANCE(t->exc)->dict, str_intern_cstr(vm, "__suppress_context__"), VAL_TRUE);
             }
             val_decref(cause);
             goto error;
@@ -2413,6 +2534,7 @@ static Value vm_execute(Thread *t)
 
     error:
         t->reraise = false;
+        exc_set_context(t);
     error_noline:
         /* t->exc is set; fr->ip is saved.  Unwind to a handler. */
         for (;;) {
