@@ -613,7 +613,53 @@ static Value m_isdigit(Thread *t, Value self, int argc, const Value *argv, ObjTu
     return VAL_TRUE;
 }
 
+/* bytes.fromhex(s): reached unbound (self is the str) or on the class or an
+ * instance (the str is argv[0]). */
+static Value m_fromhex(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw)
+{
+    Value src = self;
+    if (!IS_STR(self)) {
+        if (!arg_count(t, "fromhex", argc, kw, 1, 1))
+            return VAL_ERR;
+        src = argv[0];
+    } else if (!arg_count(t, "fromhex", argc + 1, kw, 1, 1)) {
+        return VAL_ERR;
+    }
+    if (!IS_STR(src))
+        return vm_raise(t, EXC_TypeError, "fromhex() argument must be str, not %s",
+                        vm_type_name(t->vm, src));
+    ObjStr *s = AS_STR(src);
+    StrBuf sb;
+    sb_init(&sb);
+    for (int64_t i = 0; i < s->len;) {
+        unsigned char c = (unsigned char)s->chars[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r')) {
+            i++;
+            continue;
+        }
+        int hi = -1, lo = -1;
+        for (int k = 0; k < 2; k++) {
+            unsigned char d = i + k < s->len ? (unsigned char)s->chars[i + k] : 0;
+            int v = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10
+                  : d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
+            if (v < 0) {
+                sb_fini(&sb);
+                return vm_raise(t, EXC_ValueError,
+                                "non-hexadecimal number found in fromhex() arg at position %lld",
+                                (long long)(i + k));
+            }
+            *(k ? &lo : &hi) = v;
+        }
+        sb_putc(&sb, (char)(hi * 16 + lo));
+        i += 2;
+    }
+    Value r = new_bytes(t, sb.buf ? sb.buf : "", sb.len);
+    sb_fini(&sb);
+    return r;
+}
+
 const NativeDef bytes_methods[] = {
+    {"fromhex", m_fromhex},
     {"decode", m_decode},
     {"join", m_join},
     {"startswith", m_startswith},
