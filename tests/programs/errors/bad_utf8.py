@@ -1,0 +1,4 @@
+# expect-exit: 65
+# expect-stderr-re: :3:\d+: SyntaxError
+x = "café"
+print(x)
