@@ -34,6 +34,7 @@ void code_free_contents(Code *c)
     mem_free(c->cell_slot);
     mem_free(c->freenames);
     mem_free(c->gcache);
+    mem_free(c->mcache);
     c->code = NULL;
     c->consts = NULL;
 }

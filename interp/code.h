@@ -21,6 +21,8 @@ enum {
 typedef struct GlobalCache {
     ObjDict *d;
     int64_t idx;
+    ObjDict *globals;       /* d is the builtins: the name was absent from */
+    uint64_t gversion;      /* these globals at this version */
 } GlobalCache;
 
 struct Code {
@@ -48,6 +50,8 @@ struct Code {
     ObjStr *filename;
     int firstline;
     GlobalCache *gcache;    /* one per name, made on first LOAD_GLOBAL */
+    GlobalCache *mcache;    /* one per name, made on first LOAD_METHOD:
+                               d = the class, globals = the dict it was found in */
 };
 
 Code *code_new(Vm *vm, ObjStr *name, ObjStr *filename);

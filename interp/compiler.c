@@ -1162,9 +1162,19 @@ static void comp_expr(Compiler *c, Node *n)
             }
             break;
         }
-        for (int i = 0; i < n->list.len; i++)
-            comp_expr(c, n->list.items[i]);
-        emit(c, OP_BUILD_SET, (uint32_t)n->list.len);
+        {
+            /* CPython builds a display of more than two constants from a
+               frozenset, which orders its table differently */
+            bool consts = n->list.len > 2;
+            for (int i = 0; i < n->list.len && consts; i++) {
+                int k = n->list.items[i]->kind;
+                consts = k == E_INT || k == E_FLOAT || k == E_STR || k == E_BYTES || k == E_TRUE ||
+                         k == E_FALSE || k == E_NONE;
+            }
+            for (int i = 0; i < n->list.len; i++)
+                comp_expr(c, n->list.items[i]);
+            emit(c, OP_BUILD_SET, (uint32_t)n->list.len | (consts ? 1u << 23 : 0));
+        }
         break;
     case E_DICT: {
         bool dstar = false;
@@ -1880,9 +1890,10 @@ static int stack_effect(uint32_t ins, bool jump)
         return -2;
     case OP_STORE_SUBSCR:
         return -3;
-    case OP_BUILD_SLICE: case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_SET:
-    case OP_BUILD_STRING:
+    case OP_BUILD_SLICE: case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_STRING:
         return 1 - a;
+    case OP_BUILD_SET:
+        return 1 - (a & 0x7fffff);
     case OP_BUILD_DICT:
         return 1 - 2 * a;
     case OP_FORMAT_VALUE:
@@ -2096,7 +2107,19 @@ static Code *comp_function(Compiler *c, Node *n, const char *name, NodeList *bod
     c->line = saved_line;
     c->col = saved_col;
     fs_finish(c, &fs);
-    code->qualname = code->name;
+    /* CPython's __qualname__: K.m, f.<locals>.g */
+    FuncState *outer = c->fs;
+    if (outer->scope->kind == SC_MODULE) {
+        code->qualname = code->name;
+    } else {
+        StrBuf sb;
+        sb_init(&sb);
+        sb_puts(&sb, outer->code->qualname->chars);
+        sb_puts(&sb, outer->scope->kind == SC_CLASS ? "." : ".<locals>.");
+        sb_puts(&sb, name);
+        code->qualname = str_intern(c->vm, sb.buf, sb.len);
+        sb_fini(&sb);
+    }
     return code;  /* the caller's add_const takes this reference */
 }
 

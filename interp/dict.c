@@ -242,6 +242,7 @@ static void dict_insert_new(ObjDict *d, Value key, Value value, uint64_t hash)
     e->value = val_dup(value);
     e->hash = hash;
     d->len++;
+    d->version++;
 }
 
 static int set_add_hashed(Thread *t, ObjSet *s, Value key, uint64_t hash);

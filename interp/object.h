@@ -124,6 +124,8 @@ typedef struct ObjDict {
     int64_t mask;           /* index has mask+1 slots (a power of two) */
     DictEntry *entries;
     int64_t *index;         /* -1 empty, -2 deleted, else entry number */
+    uint64_t version;       /* bumped whenever a key is added: lets the VM
+                               cache "this name is not a global" */
 } ObjDict;
 typedef ObjDict ObjSet;
 

@@ -69,7 +69,7 @@
     X(BUILD_SLICE,    1, "lo hi [step] -> slice (A = 2 or 3)") \
     X(BUILD_LIST,     1, "x1..xA -> [x1..xA]") \
     X(BUILD_TUPLE,    1, "x1..xA -> (x1..xA)") \
-    X(BUILD_SET,      1, "x1..xA -> {x1..xA}") \
+    X(BUILD_SET,      1, "x1..xN -> {x1..xN} (N = A & 0x7fffff; bit 23: constants, CPython's frozenset order)") \
     X(BUILD_DICT,     1, "k1 v1..kA vA -> {k1: v1..}") \
     X(BUILD_STRING,   1, "s1..sA -> s1 + .. + sA") \
     X(FORMAT_VALUE,   1, "v [spec] -> str (A: bit 0 has spec, bits 1-2 conv 0/r/s/a)") \

@@ -50,7 +50,7 @@ static Value default_repr(Thread *t, Value v)
         break;
     }
     case OBJ_FUNC:
-        snprintf(buf, sizeof buf, "<function %s at %p>", ((ObjFunc *)o)->code->name->chars, (void *)o);
+        snprintf(buf, sizeof buf, "<function %s at %p>", ((ObjFunc *)o)->code->qualname->chars, (void *)o);
         break;
     case OBJ_NATIVE:
         snprintf(buf, sizeof buf, "<built-in function %s>", ((ObjNative *)o)->name);
@@ -131,9 +131,18 @@ Value vm_repr(Thread *t, Value v)
         return sval(vm, "None");
     case V_BOOL:
         return sval(vm, v.as.i ? "True" : "False");
-    case V_INT:
-        snprintf(buf, sizeof buf, "%lld", (long long)v.as.i);
-        return sval(vm, buf);
+    case V_INT: {
+        /* digits backwards: snprintf was a tenth of a str(i) loop */
+        char *end = buf + sizeof buf, *p = end;
+        uint64_t u = v.as.i < 0 ? 0 - (uint64_t)v.as.i : (uint64_t)v.as.i;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v.as.i < 0)
+            *--p = '-';
+        return val_obj(&str_new(vm, p, end - p)->obj);
+    }
     case V_FLOAT:
         return val_obj(&float_repr(vm, v.as.f)->obj);
     case V_OBJ:

@@ -1558,6 +1558,8 @@ static Value decode_with(Thread *t, const unsigned char *p, int64_t len, const c
 Value str_ctor(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw)
 {
     (void)self;
+    if (argc == 1 && !kw)
+        return vm_str(t, argv[0]);
     static const char *const names[] = {"object", "encoding", "errors"};
     Value a[3];
     if (!arg_parse(t, "str", argc, argv, kw, names, 0, 3, a))

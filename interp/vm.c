@@ -375,7 +375,7 @@ static inline void frame_pop(Thread *t, Value *sp)
     t->depth--;
 }
 
-static const char *func_name(ObjFunc *fn) { return fn->code->name->chars; }
+static const char *func_name(ObjFunc *fn) { return fn->code->qualname->chars; }
 
 static void raise_arg_count(Thread *t, ObjFunc *fn, int given)
 {
@@ -881,8 +881,10 @@ Value vm_getattr_opt(Thread *t, Value obj, ObjStr *name)
             break;
         }
         case OBJ_FUNC:
-            if (name == vm->s_name || name == vm->s_qualname)
+            if (name == vm->s_name)
                 return val_dup(val_obj(&((ObjFunc *)o)->code->name->obj));
+            if (name == vm->s_qualname)
+                return val_dup(val_obj(&((ObjFunc *)o)->code->qualname->obj));
             break;
         case OBJ_NATIVE:
             if (name == vm->s_name)
@@ -1183,8 +1185,17 @@ int vm_exc_match(Thread *t, Value exc, Value type);
 #define vmbreak break
 #endif
 
+/* Values are read field by field: a 16-byte load of a slot written by two
+ * 8-byte stores stalls store forwarding, which cost a third of the loop. */
+static inline Value vget(const Value *p)
+{
+    Value v;
+    v.kind = p->kind;
+    v.as.i = p->as.i;
+    return v;
+}
 #define PUSH(v) (*sp++ = (v))
-#define POP() (*--sp)
+#define POP() vget(--sp)
 #define TOP() (sp[-1])
 #define PEEK(n) (sp[-(n)])
 #define SAVE() (fr->ip = ip, t->sp = sp)
@@ -1209,7 +1220,7 @@ int vm_exc_match(Thread *t, Value exc, Value type);
 /* Binary arithmetic with int fast paths; result in r. */
 #define ARITH(opname, binop, expr_int, ovf)                                  \
     do {                                                                    \
-        Value b_ = POP(), a_ = TOP();                                       \
+        Value b_ = POP(), a_ = vget(sp - 1);                                       \
         if (a_.kind == V_INT && b_.kind == V_INT) {                         \
             int64_t r_;                                                     \
             if (ovf(a_.as.i, b_.as.i, &r_)) {                               \
@@ -1235,7 +1246,7 @@ int vm_exc_match(Thread *t, Value exc, Value type);
 
 #define COMPARE(cmpop, cexpr)                                                \
     do {                                                                    \
-        Value b_ = POP(), a_ = TOP();                                       \
+        Value b_ = POP(), a_ = vget(sp - 1);                                       \
         if (a_.kind == V_INT && b_.kind == V_INT) {                         \
             bool c_ = a_.as.i cexpr b_.as.i;                                \
             uint32_t n_ = *ip;                                              \
@@ -1304,6 +1315,30 @@ static bool str_append_inplace(Thread *t, Value *slot, Value *top, ObjStr *b)
     return true;
 }
 
+/* Remembers where LOAD_METHOD found name for objects of class cls, when the
+ * answer cannot change without the cached entry changing: found in cls's
+ * own dict, or cls is a builtin type (whose chain users cannot modify). */
+static void method_cache_fill(Code *code, uint32_t a, ObjClass *cls, ObjStr *name, Value *found)
+{
+    ObjDict *where = NULL;
+    for (ObjClass *c = cls; c; c = c->base) {
+        if (dict_find_str(c->dict, name) == found) {
+            where = c->dict;
+            break;
+        }
+        if (!cls->builtin)
+            return;
+    }
+    if (!where)
+        return;
+    if (!code->mcache)
+        code->mcache = mem_calloc((size_t)code->nnames, sizeof(GlobalCache));
+    GlobalCache *mc = &code->mcache[a];
+    mc->d = (ObjDict *)(void *)cls;
+    mc->globals = where;
+    mc->idx = (DictEntry *)(void *)((char *)found - offsetof(DictEntry, value)) - where->entries;
+}
+
 static Value vm_execute(Thread *t)
 {
     Vm *vm = t->vm;
@@ -1331,13 +1366,13 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(DUP_TOP) {
-            Value v = TOP();
+            Value v = vget(sp - 1);
             val_incref(v);
             PUSH(v);
             vmbreak;
         }
         vmcase(DUP_TOP_TWO) {
-            Value a = PEEK(2), b = PEEK(1);
+            Value a = vget(sp - 2), b = vget(sp - 1);
             val_incref(a);
             val_incref(b);
             PUSH(a);
@@ -1345,28 +1380,28 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(ROT_TWO) {
-            Value a = PEEK(1);
-            PEEK(1) = PEEK(2);
+            Value a = vget(sp - 1);
+            PEEK(1) = vget(sp - 2);
             PEEK(2) = a;
             vmbreak;
         }
         vmcase(ROT_THREE) {
-            Value a = PEEK(1);
-            PEEK(1) = PEEK(2);
-            PEEK(2) = PEEK(3);
+            Value a = vget(sp - 1);
+            PEEK(1) = vget(sp - 2);
+            PEEK(2) = vget(sp - 3);
             PEEK(3) = a;
             vmbreak;
         }
         vmcase(ROT_FOUR) {
-            Value a = PEEK(1);
-            PEEK(1) = PEEK(2);
-            PEEK(2) = PEEK(3);
-            PEEK(3) = PEEK(4);
+            Value a = vget(sp - 1);
+            PEEK(1) = vget(sp - 2);
+            PEEK(2) = vget(sp - 3);
+            PEEK(3) = vget(sp - 4);
             PEEK(4) = a;
             vmbreak;
         }
         vmcase(LOAD_CONST) {
-            Value v = consts[ARG()];
+            Value v = vget(&consts[ARG()]);
             val_incref(v);
             PUSH(v);
             vmbreak;
@@ -1380,7 +1415,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(LOAD_FAST) {
-            Value v = slots[ARG()];
+            Value v = vget(&slots[ARG()]);
             if (v.kind == V_ERR) {
                 SAVE();
                 vm_raise(t, EXC_UnboundLocalError,
@@ -1393,13 +1428,13 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(STORE_FAST) {
-            Value old = slots[ARG()];
+            Value old = vget(&slots[ARG()]);
             slots[ARG()] = POP();
             val_decref(old);
             vmbreak;
         }
         vmcase(DELETE_FAST) {
-            Value old = slots[ARG()];
+            Value old = vget(&slots[ARG()]);
             if (old.kind == V_ERR) {
                 SAVE();
                 vm_raise(t, EXC_UnboundLocalError,
@@ -1444,9 +1479,11 @@ static Value vm_execute(Thread *t)
             uint32_t a = ARG();
             ObjStr *name = code->names[a];
             GlobalCache *gc = code->gcache ? &code->gcache[a] : NULL;
-            if (gc && gc->d == fr->globals && gc->idx < gc->d->used &&
-                gc->d->entries[gc->idx].key.as.o == &name->obj && gc->d->entries[gc->idx].key.kind == V_OBJ) {
-                Value v = gc->d->entries[gc->idx].value;
+            if (gc && gc->d && gc->idx < gc->d->used && gc->d->entries[gc->idx].key.as.o == &name->obj &&
+                gc->d->entries[gc->idx].key.kind == V_OBJ &&
+                (gc->d == fr->globals ||
+                 (gc->globals == fr->globals && gc->gversion == fr->globals->version))) {
+                Value v = vget(&gc->d->entries[gc->idx].value);
                 val_incref(v);
                 PUSH(v);
                 vmbreak;
@@ -1462,15 +1499,15 @@ static Value vm_execute(Thread *t)
                 vm_raise(t, EXC_NameError, "name '%s' is not defined", name->chars);
                 goto error;
             }
-            if (d == fr->globals) {
-                if (!code->gcache)
-                    code->gcache = mem_calloc((size_t)code->nnames, sizeof(GlobalCache));
-                gc = &code->gcache[a];
-                gc->d = d;
-                gc->idx = (DictEntry *)(void *)((char *)p - offsetof(DictEntry, value)) - d->entries;
-            }
+            if (!code->gcache)
+                code->gcache = mem_calloc((size_t)code->nnames, sizeof(GlobalCache));
+            gc = &code->gcache[a];
+            gc->d = d;
+            gc->idx = (DictEntry *)(void *)((char *)p - offsetof(DictEntry, value)) - d->entries;
+            gc->globals = fr->globals;
+            gc->gversion = fr->globals->version;
             val_incref(*p);
-            PUSH(*p);
+            PUSH(vget(p));
             vmbreak;
         }
         vmcase(STORE_GLOBAL) {
@@ -1503,7 +1540,7 @@ static Value vm_execute(Thread *t)
                 goto error;
             }
             val_incref(*p);
-            PUSH(*p);
+            PUSH(vget(p));
             vmbreak;
         }
         vmcase(STORE_NAME) {
@@ -1531,7 +1568,7 @@ static Value vm_execute(Thread *t)
         }
         vmcase(LOAD_ATTR) {
             SAVE();
-            Value o = TOP();
+            Value o = vget(sp - 1);
             Value v = vm_getattr(t, o, code->names[ARG()]);
             val_decref(o);
             if (IS_ERR(v)) {
@@ -1561,14 +1598,30 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(LOAD_METHOD) {
-            Value o = TOP();
+            Value o = vget(sp - 1);
             ObjStr *name = code->names[ARG()];
+            /* cache: a method of the object's class found in that class's
+               own dict, or anywhere in a builtin type's (immutable) chain */
+            ObjClass *ocls = o.kind == V_OBJ ? o.as.o->cls : vm_class_of(vm, o);
+            GlobalCache *mc = code->mcache ? &code->mcache[ARG()] : NULL;
+            if (mc && mc->d == (ObjDict *)(void *)ocls && mc->idx < mc->globals->used &&
+                mc->globals->entries[mc->idx].key.as.o == &name->obj &&
+                mc->globals->entries[mc->idx].key.kind == V_OBJ &&
+                (o.kind != V_OBJ || o.as.o->kind != OBJ_INSTANCE ||
+                 !dict_find_str(((ObjInstance *)o.as.o)->dict, name))) {
+                Value m = vget(&mc->globals->entries[mc->idx].value);
+                val_incref(m);
+                sp[-1] = m;
+                PUSH(o);
+                vmbreak;
+            }
             if (o.kind == V_OBJ) {
                 ObjClass *cls = o.as.o->cls;
                 Value *iv = o.as.o->kind == OBJ_INSTANCE ? dict_find_str(((ObjInstance *)o.as.o)->dict, name) : NULL;
                 if (!iv && o.as.o->kind != OBJ_MODULE && o.as.o->kind != OBJ_CLASS) {
                     Value *cv = vm_class_lookup(cls, name);
                     if (cv && (IS_KIND(*cv, OBJ_FUNC) || (IS_KIND(*cv, OBJ_NATIVE) && AS_NATIVE(*cv)->is_method))) {
+                        method_cache_fill(code, ARG(), cls, name, cv);
                         val_incref(*cv);
                         TOP() = *cv;
                         PUSH(o);
@@ -1578,6 +1631,7 @@ static Value vm_execute(Thread *t)
             } else if (o.kind != V_ERR) {
                 Value *cv = vm_class_lookup(vm_class_of(vm, o), name);
                 if (cv && IS_KIND(*cv, OBJ_NATIVE) && AS_NATIVE(*cv)->is_method) {
+                    method_cache_fill(code, ARG(), vm_class_of(vm, o), name, cv);
                     val_incref(*cv);
                     TOP() = *cv;
                     PUSH(o);
@@ -1625,7 +1679,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(ADD) {
-            Value b = PEEK(1), a = PEEK(2);
+            Value b = vget(sp - 1), a = vget(sp - 2);
             if (a.kind == V_OBJ && b.kind == V_OBJ && a.as.o->kind == OBJ_STR && b.as.o->kind == OBJ_STR) {
                 ObjStr *s = str_concat(vm, AS_STR(a), AS_STR(b));
                 sp -= 2;
@@ -1646,7 +1700,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(INPLACE_ADD) {
-            Value b = PEEK(1), a = PEEK(2);
+            Value b = vget(sp - 1), a = vget(sp - 2);
             if (a.kind == V_OBJ && b.kind == V_OBJ && a.as.o->kind == OBJ_STR && b.as.o->kind == OBJ_STR) {
                 uint32_t next = *ip;
                 if (INSTR_OP(next) == OP_STORE_FAST &&
@@ -1693,8 +1747,27 @@ static Value vm_execute(Thread *t)
         }
         vmcase(BINARY)
         vmcase(INPLACE) {
+            Value ib = vget(sp - 1), ia = vget(sp - 2);
+            if (ia.kind == V_INT && ib.kind == V_INT && ib.as.i > 0 && ia.as.i >= 0) {
+                int64_t r;
+                switch (ARG()) {
+                case BINOP_MOD: r = ia.as.i % ib.as.i; goto binary_int;
+                case BINOP_FLOORDIV: r = ia.as.i / ib.as.i; goto binary_int;
+                case BINOP_AND: r = ia.as.i & ib.as.i; goto binary_int;
+                case BINOP_OR: r = ia.as.i | ib.as.i; goto binary_int;
+                case BINOP_XOR: r = ia.as.i ^ ib.as.i; goto binary_int;
+                case BINOP_RSHIFT: r = ib.as.i < 64 ? ia.as.i >> ib.as.i : 0; goto binary_int;
+                default: break;
+                }
+                goto binary_slow;
+            binary_int:
+                sp--;
+                sp[-1] = val_int(r);
+                vmbreak;
+            }
+        binary_slow:
             SAVE();
-            Value b = POP(), a = TOP();
+            Value b = POP(), a = vget(sp - 1);
             Value r = INSTR_OP(ins) == OP_BINARY ? vm_binop(t, (int)ARG(), a, b) : vm_inplace(t, (int)ARG(), a, b);
             val_decref(a);
             val_decref(b);
@@ -1713,7 +1786,7 @@ static Value vm_execute(Thread *t)
         vmcase(NE) { COMPARE(CMP_NE, !=); vmbreak; }
         vmcase(IS)
         vmcase(IS_NOT) {
-            Value b = POP(), a = TOP();
+            Value b = POP(), a = vget(sp - 1);
             bool same = a.kind == b.kind && (a.kind == V_NONE || a.as.i == b.as.i);
             if (a.kind == V_FLOAT)
                 same = memcmp(&a.as.f, &b.as.f, sizeof(double)) == 0;
@@ -1725,7 +1798,7 @@ static Value vm_execute(Thread *t)
         vmcase(IN)
         vmcase(NOT_IN) {
             SAVE();
-            Value b = POP(), a = TOP();
+            Value b = POP(), a = vget(sp - 1);
             int r = vm_contains(t, b, a);
             val_decref(a);
             val_decref(b);
@@ -1737,7 +1810,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(UNARY_NOT) {
-            Value a = TOP();
+            Value a = vget(sp - 1);
             if (a.kind == V_BOOL) {
                 TOP() = val_bool(!a.as.i);
                 vmbreak;
@@ -1756,7 +1829,7 @@ static Value vm_execute(Thread *t)
         vmcase(UNARY_POS)
         vmcase(UNARY_INVERT) {
             SAVE();
-            Value a = TOP();
+            Value a = vget(sp - 1);
             Value r = vm_unary(t, (int)INSTR_OP(ins), a);
             val_decref(a);
             if (IS_ERR(r)) {
@@ -1767,7 +1840,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(SUBSCR) {
-            Value k = POP(), o = TOP();
+            Value k = POP(), o = vget(sp - 1);
             if (k.kind == V_INT && o.kind == V_OBJ && o.as.o->kind == OBJ_LIST) {
                 ObjList *l = (ObjList *)o.as.o;
                 int64_t i = k.as.i < 0 ? k.as.i + l->len : k.as.i;
@@ -1851,9 +1924,19 @@ static Value vm_execute(Thread *t)
         }
         vmcase(BUILD_SET) {
             SAVE();
-            int n = (int)ARG();
-            ObjSet *s = set_new(vm);
+            int n = (int)(ARG() & 0x7fffff);
             Value *base = sp - n;
+            if (ARG() & (1u << 23)) {
+                Value sv = set_from_const_items(t, base, n);
+                for (int i = 0; i < n; i++)
+                    val_decref(base[i]);
+                sp = base;
+                if (IS_ERR(sv))
+                    goto error;
+                PUSH(sv);
+                vmbreak;
+            }
+            ObjSet *s = set_new(vm);
             int err = 0;
             for (int i = 0; i < n; i++) {
                 if (!err && set_add(t, s, base[i]) < 0)
@@ -1901,7 +1984,7 @@ static Value vm_execute(Thread *t)
             SAVE();
             int a = (int)ARG();
             Value spec = (a & 1) ? POP() : VAL_ERR;
-            Value v = TOP();
+            Value v = vget(sp - 1);
             Value r = vm_format_value(t, v, a >> 1, spec);
             val_decref(spec);
             val_decref(v);
@@ -1992,7 +2075,7 @@ static Value vm_execute(Thread *t)
         }
         vmcase(UNPACK_SEQUENCE) {
             int n = (int)ARG();
-            Value seq = TOP();
+            Value seq = vget(sp - 1);
             const Value *items = NULL;
             int64_t len = -1;
             if (IS_TUPLE(seq)) {
@@ -2098,7 +2181,7 @@ static Value vm_execute(Thread *t)
         }
         vmcase(JUMP_IF_FALSE_OR_POP)
         vmcase(JUMP_IF_TRUE_OR_POP) {
-            Value v = TOP();
+            Value v = vget(sp - 1);
             int truth;
             if (v.kind == V_BOOL) {
                 truth = (int)v.as.i;
@@ -2117,7 +2200,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(GET_ITER) {
-            Value v = TOP();
+            Value v = vget(sp - 1);
             if (IS_KIND(v, OBJ_ITER))
                 vmbreak;
             SAVE();
@@ -2131,7 +2214,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(FOR_ITER) {
-            Value itv = TOP();
+            Value itv = vget(sp - 1);
             Value v;
             if (IS_KIND(itv, OBJ_ITER)) {
                 ObjIter *it = AS_ITER(itv);
@@ -2216,6 +2299,22 @@ static Value vm_execute(Thread *t)
                     vmbreak;
                 }
             }
+            if (f[0].kind == V_OBJ && f[0].as.o->kind == OBJ_NATIVE && !kw &&
+                ((ObjNative *)f[0].as.o)->is_method && argc >= 1 && t->native_depth < MAX_NATIVE_DEPTH) {
+                /* m self args: a method of a builtin type, called directly */
+                ObjNative *nat = (ObjNative *)f[0].as.o;
+                SAVE();
+                t->native_depth++;
+                Value out = nat->fn(t, f[1], argc - 1, f + 2, NULL);
+                t->native_depth--;
+                for (Value *p = ret; p < sp; p++)
+                    val_decref(*p);
+                sp = ret;
+                if (IS_ERR(out))
+                    goto error;
+                PUSH(out);
+                vmbreak;
+            }
             SAVE();
             t->sp = sp;
             Value out = VAL_ERR;
@@ -2243,7 +2342,7 @@ static Value vm_execute(Thread *t)
             SAVE();
             Value kwargs = ARG() ? POP() : VAL_ERR;
             Value args = POP();
-            Value callee = TOP();
+            Value callee = vget(sp - 1);
             ObjTuple *targs = AS_TUPLE(args);
             int n = (int)targs->len;
             int nkw = IS_ERR(kwargs) ? 0 : (int)AS_DICT(kwargs)->len;
@@ -2439,7 +2538,7 @@ static Value vm_execute(Thread *t)
         }
         vmcase(BEFORE_WITH) {
             SAVE();
-            Value cm = TOP();
+            Value cm = vget(sp - 1);
             Value exit = vm_getattr(t, cm, vm->s_exit);
             if (IS_ERR(exit)) {
                 if (vm_exc_matches(t, EXC_AttributeError)) {
@@ -2473,7 +2572,7 @@ static Value vm_execute(Thread *t)
         }
         vmcase(WITH_EXCEPT) {
             SAVE();
-            Value exc = TOP(), exit = PEEK(2);
+            Value exc = vget(sp - 1), exit = vget(sp - 2);
             Value args[3] = {val_obj(&vm_class_of(vm, exc)->obj), exc, VAL_NONE};
             Value r = vm_call(t, exit, 3, args, NULL);
             if (IS_ERR(r))
@@ -2499,7 +2598,7 @@ static Value vm_execute(Thread *t)
         }
         vmcase(IMPORT_FROM) {
             SAVE();
-            Value m = TOP();
+            Value m = vget(sp - 1);
             ObjStr *name = code->names[ARG()];
             Value v = vm_getattr_opt(t, m, name);
             if (IS_ERR(v)) {
