@@ -1126,6 +1126,13 @@ static void comp_expr(Compiler *c, Node *n)
         break;
     case E_SUBSCRIPT:
         comp_expr(c, n->a);
+        if (n->b->kind == E_SLICE && !n->b->c) {
+            if (n->b->a) comp_expr(c, n->b->a); else emit(c, OP_LOAD_NONE, 0);
+            if (n->b->b) comp_expr(c, n->b->b); else emit(c, OP_LOAD_NONE, 0);
+            set_pos(c, n);
+            emit(c, OP_SLICE, 0);
+            break;
+        }
         comp_expr(c, n->b);
         set_pos(c, n);
         emit(c, OP_SUBSCR, 0);
@@ -1886,7 +1893,7 @@ static int stack_effect(uint32_t ins, bool jump)
         return 1;
     case OP_DUP_TOP_TWO: case OP_LOAD_SUPER_METHOD:
         return 2;
-    case OP_STORE_ATTR: case OP_DELETE_SUBSCR: case OP_MAP_ADD:
+    case OP_STORE_ATTR: case OP_DELETE_SUBSCR: case OP_MAP_ADD: case OP_SLICE:
         return -2;
     case OP_STORE_SUBSCR:
         return -3;

@@ -3,6 +3,7 @@
  */
 #include "object.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,63 @@ void *mem_realloc(void *p, size_t size)
 
 void mem_free(void *p) { free(p); }
 
+/* Small objects are recycled through per-thread free lists by 16-byte size
+ * class: strings, tuples and instances come and go by the million, and
+ * glibc's own cache holds only seven blocks of a size. */
+#define POOL_CLASSES 17     /* up to 256 bytes */
+#define POOL_DEPTH 512
+
+typedef struct PoolBlock {
+    struct PoolBlock *next;
+} PoolBlock;
+
+static _Thread_local PoolBlock *pool[POOL_CLASSES];
+static _Thread_local int pool_count[POOL_CLASSES];
+
+static void *pool_get(size_t size, size_t *rounded)
+{
+    size_t cls = (size + 15) / 16;
+    *rounded = cls * 16;
+    if (cls < POOL_CLASSES && pool[cls]) {
+        PoolBlock *b = pool[cls];
+        pool[cls] = b->next;
+        pool_count[cls]--;
+        return b;
+    }
+    return mem_alloc(*rounded);
+}
+
+static void pool_put(void *p)
+{
+    /* the usable size of a block asked as k*16 bytes is k*16 + 8: class k */
+    size_t cls = malloc_usable_size(p) / 16;
+    if (cls < POOL_CLASSES && pool_count[cls] < POOL_DEPTH) {
+        PoolBlock *b = p;
+        b->next = pool[cls];
+        pool[cls] = b;
+        pool_count[cls]++;
+        return;
+    }
+    mem_free(p);
+}
+
+void obj_pool_drain(void)
+{
+    for (int i = 0; i < POOL_CLASSES; i++) {
+        while (pool[i]) {
+            PoolBlock *b = pool[i];
+            pool[i] = b->next;
+            mem_free(b);
+        }
+        pool_count[i] = 0;
+    }
+}
+
 Obj *obj_alloc(Vm *vm, size_t size, ObjKind kind, ObjClass *cls)
 {
-    Obj *o = mem_calloc(1, size);
+    size_t rounded;
+    Obj *o = pool_get(size, &rounded);
+    memset(o, 0, size);
     o->rc = 1;
     o->kind = (uint16_t)kind;
     o->cls = cls;
@@ -210,7 +265,7 @@ void obj_release(Obj *o)
     for (;;) {
         release_children(o);
         obj_free_parts(o);
-        mem_free(o);
+        pool_put(o);
         if (release_depth > 1 || !release_queue)
             break;
         o = release_queue;
@@ -232,4 +287,5 @@ void obj_free_all(Vm *vm)
         o = next;
     }
     head->gc_next = head->gc_prev = head;
+    obj_pool_drain();
 }

@@ -73,8 +73,11 @@ void *mem_calloc(size_t n, size_t size);
 void *mem_realloc(void *p, size_t size);
 void mem_free(void *p);
 
-/* Allocates size bytes (>= sizeof(Obj)), zeroed, rc = 1, linked into vm's list. */
+/* Allocates size bytes (>= sizeof(Obj)), zeroed, rc = 1, linked into vm's list.
+ * The block comes from malloc (so mem_realloc works on it), maybe recycled. */
 Obj *obj_alloc(Vm *vm, size_t size, ObjKind kind, ObjClass *cls);
+/* Frees the calling thread's cache of recycled blocks (at thread exit). */
+void obj_pool_drain(void);
 
 /* ---- layouts ------------------------------------------------------------ */
 

@@ -65,6 +65,7 @@
     X(UNARY_INVERT,   0, "a -> ~a") \
     X(SUBSCR,         0, "o k -> o[k]") \
     X(STORE_SUBSCR,   0, "v o k -> ; o[k] = v") \
+    X(SLICE,          0, "o lo hi -> o[lo:hi] (no slice object for str, list, tuple)") \
     X(DELETE_SUBSCR,  0, "o k -> ; del o[k]") \
     X(BUILD_SLICE,    1, "lo hi [step] -> slice (A = 2 or 3)") \
     X(BUILD_LIST,     1, "x1..xA -> [x1..xA]") \

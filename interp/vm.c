@@ -1315,6 +1315,66 @@ static bool str_append_inplace(Thread *t, Value *slot, Value *top, ObjStr *b)
     return true;
 }
 
+/* o[lo:hi]: for ASCII strings, lists and tuples with int or None bounds,
+ * without making a slice object; anything else goes through vm_getitem. */
+static Value slice2(Thread *t, Value o, Value lo, Value hi)
+{
+    Vm *vm = t->vm;
+    bool simple = (IS_INTLIKE(lo) || IS_NONE(lo)) && (IS_INTLIKE(hi) || IS_NONE(hi));
+    int64_t len = -1;
+    if (simple && o.kind == V_OBJ) {
+        switch (o.as.o->kind) {
+        case OBJ_STR:
+            if (AS_STR(o)->nchars == AS_STR(o)->len)
+                len = AS_STR(o)->len;
+            break;
+        case OBJ_LIST: len = AS_LIST(o)->len; break;
+        case OBJ_TUPLE: len = AS_TUPLE(o)->len; break;
+        default: break;
+        }
+    }
+    if (len < 0) {
+        ObjSlice *s = (ObjSlice *)obj_alloc(vm, sizeof(ObjSlice), OBJ_SLICE, vm->types[TY_SLICE]);
+        s->start = val_dup(lo);
+        s->stop = val_dup(hi);
+        s->step = VAL_NONE;
+        Value r = vm_getitem(t, o, val_obj(&s->obj));
+        obj_decref(&s->obj);
+        return r;
+    }
+    int64_t a = IS_NONE(lo) ? 0 : lo.as.i, b = IS_NONE(hi) ? len : hi.as.i;
+    if (a < 0 && (a += len) < 0)
+        a = 0;
+    if (a > len)
+        a = len;
+    if (b < 0 && (b += len) < 0)
+        b = 0;
+    if (b > len)
+        b = len;
+    int64_t n = b > a ? b - a : 0;
+    switch (o.as.o->kind) {
+    case OBJ_STR:
+        if (n == len)
+            return val_dup(o);
+        return val_obj(&str_new(vm, AS_STR(o)->chars + a, n)->obj);
+    case OBJ_LIST: {
+        ObjList *l = list_new(vm, n);
+        for (int64_t i = 0; i < n; i++)
+            l->items[i] = val_dup(AS_LIST(o)->items[a + i]);
+        l->len = n;
+        return val_obj(&l->obj);
+    }
+    default: {
+        if (n == len)
+            return val_dup(o);
+        ObjTuple *tu = tuple_new(vm, n);
+        for (int64_t i = 0; i < n; i++)
+            tu->items[i] = val_dup(AS_TUPLE(o)->items[a + i]);
+        return val_obj(&tu->obj);
+    }
+    }
+}
+
 /* Remembers where LOAD_METHOD found name for objects of class cls, when the
  * answer cannot change without the cached entry changing: found in cls's
  * own dict, or cls is a builtin type (whose chain users cannot modify). */
@@ -1861,6 +1921,20 @@ static Value vm_execute(Thread *t)
                 goto error;
             }
             TOP() = r;
+            vmbreak;
+        }
+        vmcase(SLICE) {
+            Value hi = POP(), lo = POP(), o = vget(sp - 1);
+            SAVE();
+            Value r = slice2(t, o, lo, hi);
+            val_decref(o);
+            val_decref(lo);
+            val_decref(hi);
+            if (IS_ERR(r)) {
+                sp--;
+                goto error;
+            }
+            sp[-1] = r;
             vmbreak;
         }
         vmcase(STORE_SUBSCR) {
