@@ -91,6 +91,17 @@ void code_disassemble(Thread *t, Code *c, FILE *out)
                 if ((a & 0xfff) < (uint32_t)c->nlocals)
                     fprintf(out, "  (%s += %d)", c->varnames[a & 0xfff]->chars, (int)(a >> 12) - 2048);
                 break;
+            case OP_BINARY_IMM: {
+                static const char *const bops[] = {"+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^"};
+                if ((a & 0xf) < 12)
+                    fprintf(out, "  (%s %lld)", bops[a & 0xf], (long long)(a >> 4) - BINIMM_BIAS);
+                break;
+            }
+            case OP_COMPARE_IMM: {
+                static const char *const cops[] = {"<", "<=", "==", "!=", ">", ">=", "?", "?"};
+                fprintf(out, "  (%s %lld)", cops[a & 7], (long long)(a >> 3) - CMPIMM_BIAS);
+                break;
+            }
             case OP_LOAD_SMALLINT:
                 fprintf(out, "  (%lld)", (long long)a - SMALLINT_BIAS);
                 break;

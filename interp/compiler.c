@@ -790,7 +790,13 @@ static void comp_compare(Compiler *c, Node *n)
     comp_expr(c, n->a);
     int ncmp = n->list.len;
     if (ncmp == 1) {
-        comp_expr(c, n->list.items[0]);
+        Node *b = n->list.items[0];
+        if (b->kind == E_INT && n->ops[0] <= CMPOP_GE && b->ival >= -CMPIMM_BIAS && b->ival < CMPIMM_BIAS) {
+            set_pos(c, n);
+            emit(c, OP_COMPARE_IMM, (uint32_t)n->ops[0] | (uint32_t)(b->ival + CMPIMM_BIAS) << 3);
+            return;
+        }
+        comp_expr(c, b);
         set_pos(c, n);
         emit(c, cmp_ops[n->ops[0]], 0);
         return;
@@ -1062,6 +1068,11 @@ static void comp_expr(Compiler *c, Node *n)
         break;
     case E_BINOP:
         comp_expr(c, n->a);
+        if (n->b->kind == E_INT && n->b->ival >= -BINIMM_BIAS && n->b->ival < BINIMM_BIAS) {
+            set_pos(c, n);
+            emit(c, OP_BINARY_IMM, (uint32_t)n->op | (uint32_t)(n->b->ival + BINIMM_BIAS) << 4);
+            break;
+        }
         comp_expr(c, n->b);
         set_pos(c, n);
         if (n->op == BINOP_ADD)
@@ -1872,6 +1883,7 @@ static int stack_effect(uint32_t ins, bool jump)
     case OP_LOAD_ATTR: case OP_UNARY_NEG: case OP_UNARY_POS: case OP_UNARY_NOT:
     case OP_UNARY_INVERT: case OP_LIST_TO_TUPLE: case OP_JUMP: case OP_JUMP_BACK:
     case OP_GET_ITER: case OP_POP_BLOCK: case OP_EXC_MATCH: case OP_INCR_FAST:
+    case OP_BINARY_IMM: case OP_COMPARE_IMM:
         return 0;
     case OP_SETUP_TRY:
         return jump ? 1 : 0;

@@ -34,7 +34,7 @@
 uint64_t hash_int(int64_t n)
 {
     uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
-    int64_t h = (int64_t)(u % HASH_MODULUS);
+    int64_t h = (int64_t)(u < HASH_MODULUS ? u : u % HASH_MODULUS);   /* skip the division */
     if (n < 0)
         h = -h;
     if (h == -1)
@@ -201,6 +201,13 @@ restart:
         if (ix >= 0) {
             DictEntry *e = &d->entries[ix];
             if (e->hash == hash) {
+                if (e->key.kind == V_INT && key.kind == V_INT) {
+                    if (e->key.as.i == key.as.i) {
+                        *slot = (int64_t)i;
+                        return ix;
+                    }
+                    goto next;
+                }
                 int r = key_eq_fast(e->key, key);
                 if (r < 0) {
                     DictEntry *ents = d->entries;
@@ -221,6 +228,7 @@ restart:
                 }
             }
         }
+    next:
         perturb >>= PERTURB_SHIFT;
         i = (i * 5 + perturb + 1) & mask;
     }

@@ -49,6 +49,8 @@
     X(INPLACE_SUB,    0, "a b -> a -= b") \
     X(INPLACE,        1, "a b -> a (op A)= b") \
     X(INCR_FAST,      1, "slot[A & 0xfff] += (A >> 12) - 2048 (x += k, x -= k on a local)") \
+    X(BINARY_IMM,     1, "a -> a (op A & 0xf) k, k = (A >> 4) - 2^19 (a literal int operand)") \
+    X(COMPARE_IMM,    1, "a -> a (cmp A & 7) k, k = (A >> 3) - 2^20 (fused with a following jump)") \
     X(LT,             0, "a b -> a < b") \
     X(LE,             0, "a b -> a <= b") \
     X(EQ,             0, "a b -> a == b") \
@@ -123,6 +125,8 @@ typedef enum { OPCODE_LIST(OP_ENUM) OP__COUNT } Opcode;
 #define INSTR_A(i)    ((i) >> 8)
 #define INSTR_A_MAX   0xffffffu
 #define SMALLINT_BIAS (1 << 23)
+#define BINIMM_BIAS (1 << 19)
+#define CMPIMM_BIAS (1 << 20)
 
 extern const char *const opcode_names[OP__COUNT];
 extern const unsigned char opcode_has_arg[OP__COUNT];

@@ -1805,6 +1805,100 @@ static Value vm_execute(Thread *t)
             *x = nv;
             vmbreak;
         }
+        vmcase(BINARY_IMM) {
+            Value a = vget(sp - 1);
+            int op = (int)(ARG() & 0xf);
+            int64_t k = (int64_t)(ARG() >> 4) - BINIMM_BIAS, r;
+            if (a.kind == V_INT) {
+                switch (op) {
+                case BINOP_ADD:
+                    if (__builtin_add_overflow(a.as.i, k, &r)) goto binimm_slow;
+                    break;
+                case BINOP_SUB:
+                    if (__builtin_sub_overflow(a.as.i, k, &r)) goto binimm_slow;
+                    break;
+                case BINOP_MUL:
+                    if (__builtin_mul_overflow(a.as.i, k, &r)) goto binimm_slow;
+                    break;
+                case BINOP_MOD:
+                    if (k <= 0 || a.as.i < 0) goto binimm_slow;
+                    r = a.as.i % k;
+                    break;
+                case BINOP_FLOORDIV:
+                    if (k <= 0 || a.as.i < 0) goto binimm_slow;
+                    r = a.as.i / k;
+                    break;
+                case BINOP_AND: r = a.as.i & k; break;
+                default: goto binimm_slow;
+                }
+                sp[-1] = val_int(r);
+                vmbreak;
+            }
+            if (a.kind == V_FLOAT && op <= BINOP_TRUEDIV && (op != BINOP_TRUEDIV || k != 0)) {
+                double f = a.as.f, kf = (double)k;
+                sp[-1] = val_float(op == BINOP_ADD ? f + kf : op == BINOP_SUB ? f - kf : op == BINOP_MUL ? f * kf : f / kf);
+                vmbreak;
+            }
+        binimm_slow:
+            SAVE();
+            Value res = vm_binop(t, op, a, val_int(k));
+            val_decref(a);
+            if (IS_ERR(res)) {
+                sp--;
+                goto error;
+            }
+            sp[-1] = res;
+            vmbreak;
+        }
+        vmcase(COMPARE_IMM) {
+            Value a = vget(sp - 1);
+            int cop = (int)(ARG() & 7);
+            int64_t k = (int64_t)(ARG() >> 3) - CMPIMM_BIAS;
+            bool c_;
+            if (a.kind == V_INT) {
+                switch (cop) {
+                case CMP_LT: c_ = a.as.i < k; break;
+                case CMP_LE: c_ = a.as.i <= k; break;
+                case CMP_EQ: c_ = a.as.i == k; break;
+                case CMP_NE: c_ = a.as.i != k; break;
+                case CMP_GT: c_ = a.as.i > k; break;
+                default: c_ = a.as.i >= k; break;
+                }
+            } else {
+                SAVE();
+                int r = vm_compare(t, a, val_int(k), cop);
+                val_decref(a);
+                if (r < 0) {
+                    sp--;
+                    goto error;
+                }
+                c_ = r;
+            }
+            uint32_t n_ = *ip;
+            switch (INSTR_OP(n_)) {
+            case OP_POP_JUMP_IF_FALSE:
+                sp--;
+                ip = c_ ? ip + 1 : code->code + INSTR_A(n_);
+                vmbreak;
+            case OP_POP_JUMP_IF_TRUE:
+                sp--;
+                ip = c_ ? code->code + INSTR_A(n_) : ip + 1;
+                vmbreak;
+            case OP_POP_JUMP_BACK_IF_TRUE:
+                sp--;
+                if (!c_) {
+                    ip++;
+                    vmbreak;
+                }
+                ip = code->code + INSTR_A(n_);
+                t->ticks++;
+                CHECK_TRAP();
+                vmbreak;
+            default:
+                sp[-1] = val_bool(c_);
+                vmbreak;
+            }
+        }
         vmcase(BINARY)
         vmcase(INPLACE) {
             Value ib = vget(sp - 1), ia = vget(sp - 2);
@@ -2294,19 +2388,18 @@ static Value vm_execute(Thread *t)
                 ObjIter *it = AS_ITER(itv);
                 if (it->next == iter_range_next) {
                     if (it->i < it->n) {
-                        PUSH(val_int(it->aux.as.i + it->i * it->step));
+                        v = val_int(it->aux.as.i + it->i * it->step);
                         it->i++;
-                        vmbreak;
+                        goto for_got;
                     }
                     goto for_done;
                 }
                 if (it->next == iter_list_next) {
                     ObjList *l = AS_LIST(it->seq);
                     if (it->i < l->len) {
-                        v = l->items[it->i++];
+                        v = vget(&l->items[it->i++]);
                         val_incref(v);
-                        PUSH(v);
-                        vmbreak;
+                        goto for_got;
                     }
                     goto for_done;
                 }
@@ -2316,12 +2409,24 @@ static Value vm_execute(Thread *t)
                 SAVE();
                 v = vm_next(t, itv);
             }
-            if (!IS_ERR(v)) {
+            if (!IS_ERR(v))
+                goto for_got;
+            if (!IS_ERR(t->exc))
+                goto error;
+            goto for_done;
+        for_got: {
+                /* the loop variable is usually a local: store it here */
+                uint32_t n_ = *ip;
+                if (INSTR_OP(n_) == OP_STORE_FAST) {
+                    Value old = vget(&slots[INSTR_A(n_)]);
+                    slots[INSTR_A(n_)] = v;
+                    val_decref(old);
+                    ip++;
+                    vmbreak;
+                }
                 PUSH(v);
                 vmbreak;
             }
-            if (!IS_ERR(t->exc))
-                goto error;
         for_done:
             val_decref(POP());
             ip = code->code + ARG();
@@ -2377,6 +2482,19 @@ static Value vm_execute(Thread *t)
                 ((ObjNative *)f[0].as.o)->is_method && argc >= 1 && t->native_depth < MAX_NATIVE_DEPTH) {
                 /* m self args: a method of a builtin type, called directly */
                 ObjNative *nat = (ObjNative *)f[0].as.o;
+                if (&nat->obj == vm->list_append && argc == 2 && IS_LIST(f[1])) {
+                    /* xs.append(x), as CPython 3.11 specialises it */
+                    list_append_steal(AS_LIST(f[1]), f[2]);
+                    obj_decref(AS_OBJ(f[1]));
+                    obj_decref(AS_OBJ(f[0]));
+                    sp = ret;
+                    if (INSTR_OP(*ip) == OP_POP_TOP) {
+                        ip++;
+                        vmbreak;
+                    }
+                    PUSH(VAL_NONE);
+                    vmbreak;
+                }
                 SAVE();
                 t->native_depth++;
                 Value out = nat->fn(t, f[1], argc - 1, f + 2, NULL);
@@ -2386,6 +2504,12 @@ static Value vm_execute(Thread *t)
                 sp = ret;
                 if (IS_ERR(out))
                     goto error;
+                if (INSTR_OP(*ip) == OP_POP_TOP) {
+                    /* a call statement: drop the result here */
+                    ip++;
+                    val_decref(out);
+                    vmbreak;
+                }
                 PUSH(out);
                 vmbreak;
             }
@@ -3036,6 +3160,7 @@ Vm *vm_new(const VmConfig *cfg)
     add_methods(vm, vm->types[TY_STR], str_methods);
     add_methods(vm, vm->types[TY_BYTES], bytes_methods);
     add_methods(vm, vm->types[TY_LIST], list_methods);
+    vm->list_append = dict_find_str(vm->types[TY_LIST]->dict, str_intern_cstr(vm, "append"))->as.o;
     add_methods(vm, vm->types[TY_TUPLE], tuple_methods);
     add_methods(vm, vm->types[TY_DICT], dict_methods);
     add_methods(vm, vm->types[TY_SET], set_methods);

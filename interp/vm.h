@@ -111,6 +111,7 @@ struct Vm {
     int recursion_limit;        /* sys.setrecursionlimit */
     double switch_interval;     /* sys.setswitchinterval, seconds */
     volatile int sigint;        /* SIGINT arrived: KeyboardInterrupt at the next check */
+    Obj *list_append;           /* the native list.append, which calls inline */
     char *script_dir;           /* where `import name` looks for name.py */
     VmConfig cfg;
     ObjStr *s_init, *s_name, *s_main, *s_str, *s_repr, *s_call, *s_eq,
