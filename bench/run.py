@@ -4,7 +4,7 @@
 Runs each workload of bench/programs/ (NAME.py, and NAME.lua where it exists)
 under `gilscope run`, python3 and lua5.4, checks first that gilscope prints
 what python3 prints (and lua the same), then takes the best wall time of
---repeat runs of each whole process, and prints a table with the ratios.
+--repeat interleaved runs of each whole process, and prints a table with the ratios.
 
   bench/run.py [--gilscope BIN] [--repeat N] [WORKLOAD ...]
 
@@ -35,16 +35,6 @@ def run_once(cmd, cwd):
     return time.perf_counter() - t0, p.stdout, p.returncode, p.stderr
 
 
-def best_of(cmd, cwd, repeat):
-    best = None
-    for _ in range(repeat):
-        t, _, rc, _ = run_once(cmd, cwd)
-        if rc != 0:
-            return None
-        best = t if best is None or t < best else best
-    return best
-
-
 def fmt_s(t):
     return "%.3f" % t if t is not None else "-"
 
@@ -59,7 +49,7 @@ def main():
     ap.add_argument("--gilscope", default=os.environ.get("GILSCOPE") or os.path.join(ROOT, "gilscope"))
     ap.add_argument("--python", default="python3")
     ap.add_argument("--lua", default="lua5.4")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
 
     gilscope = os.path.abspath(a.gilscope)
@@ -107,7 +97,16 @@ def main():
             if "lua" in cmds and outs["lua"][0] != outs["python3"][0]:
                 warnings.append("warning: %s: lua prints %r, python3 prints %r" %
                                 (name, outs["lua"][0][:60], outs["python3"][0][:60]))
-            times = {k: (best_of(cmd, scratch, a.repeat) if ok[k] else None) for k, cmd in cmds.items()}
+            # Interleaved (gilscope, python3, lua, gilscope, ...) so that a
+            # slow spell of a shared machine hits every column alike.
+            times = {k: None for k in cmds}
+            for _ in range(a.repeat):
+                for k, cmd in cmds.items():
+                    if not ok[k]:
+                        continue
+                    t, _, rc, _ = run_once(cmd, scratch)
+                    if rc == 0 and (times[k] is None or t < times[k]):
+                        times[k] = t
             rows.append((name, times.get("gilscope"), times.get("python3"), times.get("lua")))
             for w in warnings:
                 print(w, flush=True)

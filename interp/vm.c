@@ -1261,9 +1261,9 @@ static inline Value vget(const Value *p)
                     ip++;                                                   \
                     vmbreak;                                                \
                 }                                                           \
-                ip = code->code + INSTR_A(n_);                              \
                 t->ticks++;                                                 \
                 CHECK_TRAP();                                               \
+                ip = code->code + INSTR_A(n_);                              \
                 vmbreak;                                                    \
             default:                                                        \
                 TOP() = val_bool(c_);                                       \
@@ -1890,9 +1890,9 @@ static Value vm_execute(Thread *t)
                     ip++;
                     vmbreak;
                 }
-                ip = code->code + INSTR_A(n_);
                 t->ticks++;
                 CHECK_TRAP();
+                ip = code->code + INSTR_A(n_);
                 vmbreak;
             default:
                 sp[-1] = val_bool(c_);
@@ -2314,9 +2314,9 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(JUMP_BACK) {
-            ip = code->code + ARG();
             t->ticks++;
-            CHECK_TRAP();
+            CHECK_TRAP();   /* before jumping, so a traceback names this line */
+            ip = code->code + ARG();
             vmbreak;
         }
         vmcase(POP_JUMP_IF_FALSE)
@@ -2339,11 +2339,11 @@ static Value vm_execute(Thread *t)
             }
             int op = (int)INSTR_OP(ins);
             if (op == OP_POP_JUMP_IF_FALSE ? !truth : truth) {
-                ip = code->code + ARG();
                 if (op == OP_POP_JUMP_BACK_IF_TRUE) {
                     t->ticks++;
                     CHECK_TRAP();
                 }
+                ip = code->code + ARG();
             }
             vmbreak;
         }
@@ -2965,9 +2965,11 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
             }
             vm_exc_clear(t);
         } else {
+            bool interrupted = vm_exc_matches(t, EXC_KeyboardInterrupt);
             print_exception(t);
             status = VM_RUNTIME_ERROR;
-            *exit_code = VM_RUNTIME_ERROR;
+            /* as a shell reports a process killed by SIGINT */
+            *exit_code = interrupted ? 130 : VM_RUNTIME_ERROR;
         }
     } else {
         val_decref(r);

@@ -1,8 +1,8 @@
--- fib(27), naive recursion: the same as fib.py.
+-- fib(30), naive recursion: the same as fib.py.
 local function fib(n)
     if n < 2 then
         return n
     end
     return fib(n - 1) + fib(n - 2)
 end
-print(fib(27))
+print(fib(30))

@@ -1,6 +1,6 @@
-# fib(27), naive recursion: calls and returns.
+# fib(30), naive recursion: calls and returns.
 def fib(n):
     if n < 2:
         return n
     return fib(n - 1) + fib(n - 2)
-print(fib(27))
+print(fib(30))
