@@ -171,6 +171,9 @@ $(BUILD)/%.o: %.c $(FLAGS_FILE)
 # cross-jumping would merge them into one, as slow as a switch).
 $(BUILD)/interp/vm.o: ALL_CFLAGS += -fno-crossjumping -fno-tree-slp-vectorize
 
+# The modules written in Python are embedded with .incbin (interp/pylib.c).
+$(BUILD)/interp/pylib.o: $(wildcard interp/lib/*.py)
+
 # One cmocka driver per module, linked with every object but main's.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(FLAGS_FILE)
 	@mkdir -p $(@D)

@@ -9,8 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sched.h>
+#include <unistd.h>
+
+#include "bench/stats.h"
 #include "interp/code.h"
 #include "interp/compiler.h"
+#include "interp/gil.h"
+#include "interp/trace.h"
 #include "interp/vm.h"
 
 #define GILSCOPE_VERSION "0.1.0"
@@ -25,7 +31,8 @@ static void usage(FILE *out)
           "interpreter whose threads share a global interpreter lock.\n"
           "\n"
           "commands:\n"
-          "  run [--dis] FILE [ARGS...]   run a workload; ARGS become sys.argv[1:]\n"
+          "  run [options] FILE [ARGS...] run a workload (threads, a GIL policy, a trace)\n"
+          "  stats T.gilt [--json]        the statistics of a trace\n"
           "\n"
           "options:\n"
           "  -h, --help                   show this help\n"
@@ -37,14 +44,26 @@ static void usage(FILE *out)
 
 static void run_usage(FILE *out)
 {
-    fputs("usage: gilscope run [--dis] FILE [ARGS...]\n"
+    fputs("usage: gilscope run [options] FILE [ARGS...]\n"
           "\n"
-          "Runs FILE, a workload in gilscope's Python subset.  Everything after\n"
-          "FILE is passed to it as sys.argv[1:].\n"
+          "Runs FILE, a workload in gilscope's Python subset, and records every GIL\n"
+          "event in a trace.  Everything after FILE is passed to it as sys.argv[1:].\n"
           "\n"
           "options:\n"
-          "  --dis        print the bytecode of FILE instead of running it\n"
-          "  -h, --help   show this help\n",
+          "  --mode MODE             threads (default), processes (each Thread a forked\n"
+          "                          process with its own GIL), sequential (started\n"
+          "                          threads run one after another)\n"
+          "  --gil POLICY            newgil (default, Python 3.2+), legacy (Python 2),\n"
+          "                          priority (Beazley's fix), fifo (hand-off)\n"
+          "  --switch-interval MS    newgil/priority/fifo switch interval (default 5)\n"
+          "  --check-interval TICKS  legacy check interval (default 100)\n"
+          "  --cpus N                run on N CPUs only (sched_setaffinity)\n"
+          "  -o, --output T.gilt     the trace file (default: FILE's name with .gilt,\n"
+          "                          in the current directory)\n"
+          "  --no-trace              record nothing\n"
+          "  -q, --quiet             no summary on stderr at the end\n"
+          "  --dis                   print the bytecode of FILE instead of running it\n"
+          "  -h, --help              show this help\n",
           out);
 }
 
@@ -96,24 +115,142 @@ static void on_sigint(int sig)
     (void)sig;
     if (signal_vm) {
         signal_vm->sigint = 1;
-        signal_vm->main->trap = 1;
+        atomic_fetch_or(&signal_vm->main->eval_breaker, VM_BRK_SIGINT);
+        atomic_store(&signal_vm->main->tick_limit, 0);
     }
+}
+
+/* Parses a positive number; false if s is not one. */
+static bool parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end || errno || !(d > 0) || d > 1e9)
+        return false;
+    *out = d;
+    return true;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Restricts the process (and every thread and child made later) to the
+ * first n CPUs it may run on.  Fills *mask with the CPUs in use. */
+static int pin_cpus(long n, uint64_t *mask)
+{
+    cpu_set_t cur, set;
+    if (sched_getaffinity(0, sizeof cur, &cur) != 0)
+        return -1;
+    CPU_ZERO(&set);
+    long taken = 0;
+    *mask = 0;
+    for (int c = 0; c < CPU_SETSIZE && (n == 0 || taken < n); c++) {
+        if (CPU_ISSET(c, &cur)) {
+            CPU_SET(c, &set);
+            if (c < 64)
+                *mask |= 1ull << c;
+            taken++;
+        }
+    }
+    if (n > taken) {
+        errno = EINVAL;
+        return -1;
+    }
+    return n ? sched_setaffinity(0, sizeof set, &set) : 0;
+}
+
+/* FILE's base name with .py replaced by .gilt, in the current directory. */
+static char *default_trace_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 3 && strcmp(base + n - 3, ".py") == 0)
+        n -= 3;
+    char *out = malloc(n + 6);
+    if (!out)
+        return NULL;
+    memcpy(out, base, n);
+    memcpy(out + n, ".gilt", 6);
+    return out;
 }
 
 static int cmd_run(int argc, char **argv)
 {
-    bool dis = false;
+    bool dis = false, trace = true, quiet = false;
+    int mode = VM_MODE_THREADS, gil = GIL_NEWGIL;
+    double switch_ms = 5.0;
+    long check = 100, cpus = 0;
+    const char *out_path = NULL;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--dis") == 0) {
             dis = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             run_usage(stdout);
             return EX_OK;
+        } else if (strcmp(a, "--no-trace") == 0) {
+            trace = false;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
         } else if (strcmp(a, "--") == 0) {
             i++;
             break;
+        } else if (strcmp(a, "--mode") == 0 || strcmp(a, "--gil") == 0 || strcmp(a, "--switch-interval") == 0 ||
+                   strcmp(a, "--check-interval") == 0 || strcmp(a, "--cpus") == 0 || strcmp(a, "-o") == 0 ||
+                   strcmp(a, "--output") == 0) {
+            if (!val) {
+                fprintf(stderr, "gilscope run: %s needs a value (see gilscope run --help)\n", a);
+                return EX_USAGE;
+            }
+            i++;
+            if (strcmp(a, "--mode") == 0) {
+                if (strcmp(val, "threads") == 0)
+                    mode = VM_MODE_THREADS;
+                else if (strcmp(val, "processes") == 0)
+                    mode = VM_MODE_PROCESSES;
+                else if (strcmp(val, "sequential") == 0)
+                    mode = VM_MODE_SEQUENTIAL;
+                else {
+                    fprintf(stderr, "gilscope run: unknown mode '%s' (threads, processes or sequential)\n", val);
+                    return EX_USAGE;
+                }
+            } else if (strcmp(a, "--gil") == 0) {
+                gil = gil_kind_parse(val);
+                if (gil < 0) {
+                    fprintf(stderr, "gilscope run: unknown GIL policy '%s' (newgil, legacy, priority or fifo)\n", val);
+                    return EX_USAGE;
+                }
+            } else if (strcmp(a, "--switch-interval") == 0) {
+                if (!parse_double(val, &switch_ms) || switch_ms < 0.001 || switch_ms > 10000) {
+                    fprintf(stderr, "gilscope run: --switch-interval takes milliseconds from 0.001 to 10000, not '%s'\n", val);
+                    return EX_USAGE;
+                }
+            } else if (strcmp(a, "--check-interval") == 0) {
+                if (!parse_int(val, 1, 1000000000, &check)) {
+                    fprintf(stderr, "gilscope run: --check-interval takes a number of ticks from 1 to 1000000000, not '%s'\n", val);
+                    return EX_USAGE;
+                }
+            } else if (strcmp(a, "--cpus") == 0) {
+                long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+                if (!parse_int(val, 1, ncpu > 0 ? ncpu : 1, &cpus)) {
+                    fprintf(stderr, "gilscope run: --cpus takes a number from 1 to %ld, not '%s'\n", ncpu, val);
+                    return EX_USAGE;
+                }
+            } else {
+                out_path = val;
+            }
         } else if (a[0] == '-' && a[1] != 0) {
             fprintf(stderr, "gilscope run: unknown option '%s' (see gilscope run --help)\n", a);
             return EX_USAGE;
@@ -122,7 +259,7 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (i >= argc) {
-        fprintf(stderr, "gilscope run: no workload file given (usage: gilscope run [--dis] FILE [ARGS...])\n");
+        fprintf(stderr, "gilscope run: no workload file given (usage: gilscope run [options] FILE [ARGS...])\n");
         return EX_USAGE;
     }
     const char *path = argv[i];
@@ -132,9 +269,36 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "gilscope run: cannot read '%s': %s\n", path, strerror(errno));
         return EX_IOERR;
     }
-    VmConfig cfg = {.script_path = path, .argc = argc - i, .argv = argv + i};
+    uint64_t cpu_mask = 0;
+    if (pin_cpus(cpus, &cpu_mask) != 0) {
+        fprintf(stderr, "gilscope run: cannot pin to %ld CPUs: %s\n", cpus, strerror(errno));
+        free(src);
+        return EX_USAGE;
+    }
+    static const char *const mode_names[] = {"threads", "processes", "sequential"};
+    Tracer *tracer = NULL;
+    char *trace_file = NULL;
+    if (trace && !dis) {
+        trace_file = out_path ? strdup(out_path) : default_trace_path(path);
+        TraceRunInfo info = {
+            .workload = path, .argc = argc + 2, .argv = argv - 2, .mode = mode_names[mode],
+            .policy = gil_kind_name(gil), .switch_interval_s = switch_ms / 1000.0,
+            .check_interval = (int)check, .cpus = (int)cpus, .cpu_mask = cpu_mask,
+        };
+        tracer = trace_file ? trace_open(trace_file, &info) : NULL;
+        if (!tracer) {
+            fprintf(stderr, "gilscope run: cannot write the trace '%s': %s\n", trace_file ? trace_file : "?",
+                    strerror(errno));
+            free(trace_file);
+            free(src);
+            return EX_IOERR;
+        }
+    }
+    VmConfig cfg = {.script_path = path, .argc = argc - i, .argv = argv + i, .mode = mode, .gil_kind = gil,
+                    .switch_interval = switch_ms / 1000.0, .check_interval = (int)check, .tracer = tracer};
     Vm *vm = vm_new(&cfg);
     int status;
+    bool interrupted = false;
     if (dis) {
         ParseError err;
         Code *code = compile_module(vm, path, src, len, &err);
@@ -157,6 +321,7 @@ static int cmd_run(int argc, char **argv)
         VmStatus st = vm_run_main(vm, path, src, len, &exit_code);
         (void)st;
         status = exit_code;
+        interrupted = exit_code == 130;
         signal(SIGINT, SIG_DFL);
         signal_vm = NULL;
     }
@@ -167,6 +332,17 @@ static int cmd_run(int argc, char **argv)
         if (status == 0)
             status = EX_IOERR;
     }
+    if (tracer) {
+        if (trace_close(tracer, interrupted) != 0) {
+            fprintf(stderr, "gilscope run: writing the trace '%s' failed: %s (what was written stays readable)\n",
+                    trace_file, strerror(errno));
+            if (status == 0)
+                status = EX_IOERR;
+        } else if (!quiet) {
+            stats_print_summary(trace_file, stderr);
+        }
+    }
+    free(trace_file);
     return status;
 }
 
@@ -187,6 +363,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "stats") == 0)
+        return stats_main(argc - 1, argv + 1);
     fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
     return EX_USAGE;
 }

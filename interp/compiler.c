@@ -700,7 +700,14 @@ static void comp_call(Compiler *c, Node *n)
 {
     Node *fn = n->a;
     bool method = false;
-    if (fn->kind == E_ATTR && is_super_call(fn->a)) {
+    bool stars = has_starred(&n->list);
+    for (int i = 0; i < n->list2.len; i++)
+        if (n->list2.items[i]->name == NULL)
+            stars = true;
+    if (stars) {
+        /* f(*args, **kw): the callee is evaluated whole (a bound method if need be) */
+        comp_expr(c, fn);
+    } else if (fn->kind == E_ATTR && is_super_call(fn->a)) {
         if (super_check(c, fn->a) < 0)
             return;
         emit(c, OP_LOAD_SUPER_METHOD, (uint32_t)add_name(c, fn->name));
@@ -713,20 +720,8 @@ static void comp_call(Compiler *c, Node *n)
     } else {
         comp_expr(c, fn);
     }
-    bool stars = has_starred(&n->list);
-    for (int i = 0; i < n->list2.len; i++)
-        if (n->list2.items[i]->name == NULL)
-            stars = true;
     if (stars) {
-        if (method) {
-            /* m self -> bound-equivalent: fold self into the args list */
-            emit(c, OP_BUILD_LIST, 0);
-            /* stack: m self [] ; we want m [self, ...] */
-            emit(c, OP_ROT_TWO, 0);
-            emit(c, OP_LIST_APPEND, 1);
-        } else {
-            emit(c, OP_BUILD_LIST, 0);
-        }
+        emit(c, OP_BUILD_LIST, 0);
         for (int i = 0; i < n->list.len; i++) {
             Node *e = n->list.items[i];
             if (e->kind == E_STARRED) {

@@ -11,8 +11,10 @@
  *
  * The loop is written once (vmdispatch/vmcase/vmbreak, after Lua's lvm.c)
  * and compiles as computed goto with GCC/clang, as a switch otherwise.
- * Every backward jump and call tests t->trap: the one place where signals,
- * and later GIL drop requests and the tracer, enter.
+ * Every backward jump and call adds to t->ticks (Beazley's ticks: a jump
+ * back adds the loop body's length) and compares it with t->tick_limit:
+ * the one place where signals, GIL drop requests and the legacy check
+ * interval enter (other threads force it by storing 0 in tick_limit).
  */
 #include "vm.h"
 
@@ -25,6 +27,9 @@
 
 #include "code.h"
 #include "compiler.h"
+#include "gil.h"
+#include "pylib.h"
+#include "vmint.h"
 
 #define STACK_VALUES (256 * 1024)
 #define INITIAL_FRAMES 64
@@ -315,8 +320,40 @@ static void print_one_exception(Thread *t, Value exc, int depth)
     }
 }
 
+void vm_print_exception_value(Thread *t, Value exc)
+{
+    vm_flush_out(t->vm);
+    print_one_exception(t, exc, 0);
+    fflush(stderr);
+}
+
+Value vm_call_args(Thread *t, Value fn, Value args, Value kwargs)
+{
+    int n = IS_TUPLE(args) ? (int)AS_TUPLE(args)->len : 0;
+    int nkw = IS_DICT(kwargs) ? (int)AS_DICT(kwargs)->len : 0;
+    Value *argv = mem_alloc(sizeof(Value) * (size_t)(n + nkw + 1));
+    for (int i = 0; i < n; i++)
+        argv[i] = AS_TUPLE(args)->items[i];
+    ObjTuple *names = NULL;
+    if (nkw) {
+        names = tuple_new(t->vm, nkw);
+        int64_t pos = 0;
+        Value k, v;
+        int j = 0;
+        while (dict_next(AS_DICT(kwargs), &pos, &k, &v)) {
+            names->items[j] = val_dup(k);
+            argv[n + j++] = v;
+        }
+    }
+    Value r = vm_call(t, fn, n + nkw, argv, names);
+    mem_free(argv);
+    if (names)
+        obj_decref(&names->obj);
+    return r;
+}
+
 /* Prints the pending exception as CPython does, and clears it. */
-static void print_exception(Thread *t)
+void vm_print_exception(Thread *t)
 {
     Value exc = t->exc;
     t->exc = VAL_ERR;
@@ -1014,6 +1051,21 @@ static void add_methods(Vm *vm, ObjClass *cls, const NativeDef *table)
     }
 }
 
+ObjClass *vm_native_class(Vm *vm, const char *name, ObjKind layout, const NativeDef *methods)
+{
+    ObjClass *c = (ObjClass *)obj_alloc(vm, sizeof(ObjClass), OBJ_CLASS, vm->types[TY_TYPE]);
+    c->obj.flags |= OBJF_IMMORTAL;
+    c->obj.rc = 1 << 30;
+    c->name = str_intern_cstr(vm, name);
+    c->base = vm->types[TY_OBJECT];
+    obj_incref(&c->base->obj);
+    c->dict = dict_new(vm);
+    c->layout = (uint16_t)layout;
+    c->builtin = true;
+    add_methods(vm, c, methods);
+    return c;
+}
+
 ObjModule *vm_module_new(Vm *vm, const char *name)
 {
     ObjModule *m = (ObjModule *)obj_alloc(vm, sizeof(ObjModule), OBJ_MODULE, vm->types[TY_MODULE]);
@@ -1024,7 +1076,7 @@ ObjModule *vm_module_new(Vm *vm, const char *name)
     return m;
 }
 
-static const ModuleDef *const builtin_modules[] = {&mod_time, &mod_os, &mod_sys, &mod_math};
+static const ModuleDef *const builtin_modules[] = {&mod_time, &mod_os, &mod_sys, &mod_math, &mod_thread, &mod_socket};
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -1067,6 +1119,27 @@ static Value import_module(Thread *t, ObjStr *name)
                 def->init(t, mod);
             return val_dup(val_obj(&mod->obj));
         }
+    }
+    /* a module written in the workload language, embedded in gilscope */
+    size_t plen;
+    const char *psrc = pylib_source(name->chars, &plen);
+    if (psrc) {
+        char path[128];
+        snprintf(path, sizeof path, "<gilscope>/%s.py", name->chars);
+        ParseError err;
+        Code *code = compile_module(vm, path, psrc, plen, &err);
+        if (!code)
+            return vm_raise(t, EXC_SyntaxError, "%s (%s, line %d)", err.msg, path, err.line);
+        ObjModule *mod = vm_module_new(vm, name->chars);
+        Value r = vm_run_code(t, code, mod->dict);
+        obj_decref(&code->obj);
+        if (IS_ERR(r)) {
+            dict_del(t, vm->modules, val_obj(&name->obj));
+            obj_decref(&mod->obj);
+            return VAL_ERR;
+        }
+        val_decref(r);
+        return val_obj(&mod->obj);
     }
     /* name.py beside the script */
     if (!strchr(name->chars, '.') && !strchr(name->chars, '/')) {
@@ -1148,17 +1221,21 @@ static Value build_class(Thread *t, ObjStr *name, ObjTuple *bases, ObjDict *ns)
 
 static Value int_overflow(Thread *t) { return vm_raise(t, EXC_OverflowError, NUM_OVERFLOW_MSG); }
 
-/* The slow path of a check: signals now, the GIL and the tracer later. */
+/* The slow path of a check: signals, drop requests, the legacy check
+ * interval.  Re-arms the tick limit before reading the breaker bits, so a
+ * request arriving meanwhile is never lost (its sender stores 0 after
+ * setting its bit). */
 static int handle_trap(Thread *t)
 {
     Vm *vm = t->vm;
-    if (vm->sigint && t == vm->main) {
+    atomic_store_explicit(&t->tick_limit, gil_next_check(vm->gil, t), memory_order_relaxed);
+    uint32_t bits = atomic_exchange_explicit(&t->eval_breaker, 0, memory_order_acq_rel);
+    if ((bits & VM_BRK_SIGINT) && t == vm->main) {
         vm->sigint = 0;
-        t->trap = 0;
         vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
         return -1;
     }
-    t->trap = 0;
+    gil_check(vm->gil, t);
     return 0;
 }
 
@@ -1210,7 +1287,7 @@ static inline Value vget(const Value *p)
 #define ARG() INSTR_A(ins)
 #define CHECK_TRAP()                                                        \
     do {                                                                    \
-        if (t->trap) {                                                      \
+        if (t->ticks >= atomic_load_explicit(&t->tick_limit, memory_order_relaxed)) { \
             SAVE();                                                         \
             if (handle_trap(t) < 0)                                         \
                 goto error;                                                 \
@@ -1261,7 +1338,7 @@ static inline Value vget(const Value *p)
                     ip++;                                                   \
                     vmbreak;                                                \
                 }                                                           \
-                t->ticks++;                                                 \
+                t->ticks += (uint64_t)(ip + 1 - (code->code + INSTR_A(n_))); \
                 CHECK_TRAP();                                               \
                 ip = code->code + INSTR_A(n_);                              \
                 vmbreak;                                                    \
@@ -1890,7 +1967,7 @@ static Value vm_execute(Thread *t)
                     ip++;
                     vmbreak;
                 }
-                t->ticks++;
+                t->ticks += (uint64_t)(ip + 1 - (code->code + INSTR_A(n_)));
                 CHECK_TRAP();
                 ip = code->code + INSTR_A(n_);
                 vmbreak;
@@ -2314,7 +2391,7 @@ static Value vm_execute(Thread *t)
             vmbreak;
         }
         vmcase(JUMP_BACK) {
-            t->ticks++;
+            t->ticks += (uint64_t)(ip - (code->code + ARG()));   /* the loop body's length */
             CHECK_TRAP();   /* before jumping, so a traceback names this line */
             ip = code->code + ARG();
             vmbreak;
@@ -2340,7 +2417,7 @@ static Value vm_execute(Thread *t)
             int op = (int)INSTR_OP(ins);
             if (op == OP_POP_JUMP_IF_FALSE ? !truth : truth) {
                 if (op == OP_POP_JUMP_BACK_IF_TRUE) {
-                    t->ticks++;
+                    t->ticks += (uint64_t)(ip - (code->code + ARG()));
                     CHECK_TRAP();
                 }
                 ip = code->code + ARG();
@@ -2474,6 +2551,7 @@ static Value vm_execute(Thread *t)
                     nf->globals = fn->globals;
                     LOAD_FRAME();
                     sp = slots + c->nlocals;
+                    t->ticks++;
                     CHECK_TRAP();
                     vmbreak;
                 }
@@ -2524,6 +2602,7 @@ static Value vm_execute(Thread *t)
                 LOAD_FRAME();
                 sp = slots + code->nlocals;
                 (void)nf;
+                t->ticks++;
                 CHECK_TRAP();
                 vmbreak;
             }
@@ -2945,6 +3024,22 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
     Value r = vm_run_code(t, code, mod->dict);
     obj_decref(&code->obj);
     obj_decref(&mod->obj);
+    /* as CPython: wait for the non-daemon threads before exiting */
+    Value *threading = dict_find_str(vm->modules, str_intern_cstr(vm, "threading"));
+    if (threading) {
+        Value saved = t->exc;
+        t->exc = VAL_ERR;
+        Value m = val_dup(*threading);
+        Value sr = vm_call_method(t, m, str_intern_cstr(vm, "_shutdown"), 0, NULL);
+        val_decref(m);
+        if (IS_ERR(sr)) {
+            if (!IS_ERR(t->exc))
+                vm_print_exception(t);
+        } else {
+            val_decref(sr);
+        }
+        t->exc = saved;
+    }
     VmStatus status = VM_OK;
     if (IS_ERR(r)) {
         if (vm_exc_matches(t, EXC_SystemExit)) {
@@ -2966,7 +3061,7 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
             vm_exc_clear(t);
         } else {
             bool interrupted = vm_exc_matches(t, EXC_KeyboardInterrupt);
-            print_exception(t);
+            vm_print_exception(t);
             status = VM_RUNTIME_ERROR;
             /* as a shell reports a process killed by SIGINT */
             *exit_code = interrupted ? 130 : VM_RUNTIME_ERROR;
@@ -2995,29 +3090,45 @@ static ObjClass *class_new_raw(Vm *vm, const char *name, ObjClass *base, ObjKind
     return c;
 }
 
-static Thread *thread_new(Vm *vm)
+Thread *vm_thread_alloc(Vm *vm, size_t stack_values)
 {
     Thread *t = mem_calloc(1, sizeof(Thread));
     t->vm = vm;
     t->exc = VAL_ERR;
     t->handling = VAL_ERR;
-    t->stack = mem_alloc(sizeof(Value) * STACK_VALUES);
-    t->stack_end = t->stack + STACK_VALUES;
+    t->stack = mem_alloc(sizeof(Value) * stack_values);
+    t->stack_end = t->stack + stack_values;
     t->sp = t->stack;
     t->frames_cap = INITIAL_FRAMES;
     t->frames = mem_alloc(sizeof(Frame) * (size_t)t->frames_cap);
     t->blocks_cap = 16;
     t->blocks = mem_alloc(sizeof(Block) * (size_t)t->blocks_cap);
+    t->block_kind = -1;
+    atomic_init(&t->tick_limit, UINT64_MAX);
+    atomic_init(&t->eval_breaker, 0);
+    gil_cond_init(&t->fifo_cond);
+    pthread_mutex_lock(&vm->threads_lock);
+    t->id = vm->next_thread_id++;
     t->next_thread = vm->threads;
     vm->threads = t;
+    pthread_mutex_unlock(&vm->threads_lock);
     return t;
 }
 
-static void thread_free(Thread *t)
+void vm_thread_free_stacks(Thread *t)
 {
     mem_free(t->stack);
     mem_free(t->frames);
     mem_free(t->blocks);
+    t->stack = t->stack_end = t->sp = NULL;
+    t->frames = NULL;
+    t->blocks = NULL;
+}
+
+static void thread_free(Thread *t)
+{
+    vm_thread_free_stacks(t);
+    pthread_cond_destroy(&t->fifo_cond);
     mem_free(t);
 }
 
@@ -3203,7 +3314,21 @@ Vm *vm_new(const VmConfig *cfg)
         dict_set_str(vm, vm->builtins, vm->exc[i]->name, val_obj(&vm->exc[i]->obj));
     dict_set_str(vm, vm->builtins, str_intern_cstr(vm, "__name__"),
                  val_obj(&str_intern_cstr(vm, "builtins")->obj));
-    vm->main = thread_new(vm);
+    pthread_mutex_init(&vm->threads_lock, NULL);
+    pthread_cond_init(&vm->threads_cond, NULL);
+    vm->mode = cfg->mode;
+    vm->tracer = cfg->tracer;
+    GilConfig gc = {.kind = cfg->gil_kind, .switch_interval = cfg->switch_interval,
+                    .check_interval = cfg->check_interval};
+    vm->gil = gil_new(&gc);
+    vm->switch_interval = gil_switch_interval(vm->gil);
+    vm->main = vm_thread_alloc(vm, STACK_VALUES);
+    vm->main->ident = (uint64_t)pthread_self();
+    vm->main->os_thread = pthread_self();
+    if (vm->tracer)
+        vm->main->tb = trace_thread_begin(vm->tracer, vm->main->id, "MainThread");
+    gil_trace(vm->gil, vm->main, EV_THREAD_START, UINT32_MAX);
+    gil_acquire(vm->gil, vm->main);
     return vm;
 }
 
@@ -3212,6 +3337,14 @@ void vm_free(Vm *vm)
     if (!vm)
         return;
     vm_flush_out(vm);
+    Thread *m = vm->main;
+    if (m->holds_gil)
+        gil_release(vm->gil, m, REL_EXIT);
+    gil_trace(vm->gil, m, EV_THREAD_END, 0);
+    if (m->tb) {
+        trace_thread_end(m->tb);
+        m->tb = NULL;
+    }
     Thread *t = vm->threads;
     while (t) {
         Thread *next = t->next_thread;
@@ -3219,6 +3352,9 @@ void vm_free(Vm *vm)
         t = next;
     }
     obj_free_all(vm);
+    gil_free(vm->gil);
+    pthread_mutex_destroy(&vm->threads_lock);
+    pthread_cond_destroy(&vm->threads_cond);
     mem_free(vm->script_dir);
     mem_free(vm);
 }

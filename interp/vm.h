@@ -9,8 +9,13 @@
 #ifndef INTERP_VM_H
 #define INTERP_VM_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include "object.h"
+#include "trace.h"
+
+typedef struct Gil Gil;
 
 /* Builtin types: vm->types[TY_x] is the class of such values. */
 #define TYPE_LIST(X)                                                        \
@@ -77,7 +82,9 @@ struct Thread {
     Vm *vm;
     Value exc;              /* the pending exception (an instance), VAL_ERR if none */
     /* ---- VM private ---- */
-    volatile int trap;      /* nonzero: the dispatch loop takes its slow path */
+    _Atomic uint64_t tick_limit;   /* ticks >= this: the loop takes its slow path
+                                       (other threads store 0 to force it) */
+    _Atomic uint32_t eval_breaker; /* VM_BRK_* bits: why the slow path was forced */
     Frame *frames;          /* frame stack (frames[0..depth)) */
     int depth, frames_cap;
     Value *stack;           /* value stack shared by all frames */
@@ -89,14 +96,38 @@ struct Thread {
     int native_depth;       /* nested vm_call()s from C */
     Value handling;         /* the exception being handled (sys.exc_info), or VAL_ERR */
     uint64_t ticks;         /* instructions executed (Beazley's x-axis) */
+    uint64_t ticks_at_acquire; /* ticks when it last took the GIL */
     Thread *next_thread;
+    /* ---- threads (vm.c, gil*.c) ---- */
+    uint32_t id;            /* 0 for the main thread, then 1, 2, ...: the trace's thread id */
+    uint64_t ident;         /* threading.get_ident() */
+    pthread_t os_thread;
+    TraceBuf *tb;           /* this thread's trace buffer, or NULL when not tracing */
+    int block_kind;         /* TraceBlock of the blocking call in progress, or -1 */
+    int block_depth;        /* nested vm_blocking_begin()s */
+    bool holds_gil;
+    bool cpu_bound;         /* priority policy: its last release was forced */
+    bool fifo_granted;      /* fifo policy: the GIL was handed to it */
+    pthread_cond_t fifo_cond; /* fifo policy: where it waits for the hand-off */
+    Thread *fifo_next;      /* fifo policy: the queue of waiters */
+    bool finished;          /* its function returned; the OS thread is ending */
 };
+
+/* eval_breaker bits */
+enum { VM_BRK_SIGINT = 1, VM_BRK_DROP = 2 };
+
+typedef enum { VM_MODE_THREADS, VM_MODE_PROCESSES, VM_MODE_SEQUENTIAL } VmMode;
 
 /* Options fixed when a Vm is made. */
 typedef struct VmConfig {
     const char *script_path;    /* shown in tracebacks and as __file__ */
     int argc;                   /* sys.argv */
     char **argv;
+    int mode;                   /* VmMode */
+    int gil_kind;               /* GilKind (gil.h); 0 = newgil */
+    double switch_interval;     /* seconds; 0 = the default 5 ms */
+    int check_interval;         /* legacy ticks; 0 = the default 100 */
+    Tracer *tracer;             /* NULL: no trace */
 } VmConfig;
 
 struct Vm {
@@ -108,6 +139,13 @@ struct Vm {
     Obj all;                    /* sentinel of the list of live objects */
     Thread *main;               /* the main thread */
     Thread *threads;            /* all threads (list via next_thread) */
+    Gil *gil;                   /* the lock every thread of this process shares */
+    Tracer *tracer;             /* NULL when not tracing */
+    uint32_t next_thread_id;
+    pthread_mutex_t threads_lock; /* guards the threads list and nthreads_alive */
+    int nthreads_alive;         /* OS threads started and not finished (main excluded) */
+    pthread_cond_t threads_cond; /* signalled when a thread finishes */
+    int mode;                   /* VmMode */
     int recursion_limit;        /* sys.setrecursionlimit */
     double switch_interval;     /* sys.setswitchinterval, seconds */
     volatile int sigint;        /* SIGINT arrived: KeyboardInterrupt at the next check */
@@ -202,6 +240,10 @@ ObjList *vm_list_from_iter(Thread *t, Value iterable);
 Value vm_native_new(Vm *vm, const char *name, NativeFn fn, Value data);
 /* A new module object registered in vm->modules. */
 ObjModule *vm_module_new(Vm *vm, const char *name);
+/* A builtin class whose instances have the given layout (OBJ_HANDLE for
+ * native resources) and whose methods are the table's natives, bound to the
+ * instance when read from it.  Immortal, like the other type objects. */
+ObjClass *vm_native_class(Vm *vm, const char *name, ObjKind layout, const NativeDef *methods);
 /* Adds table's functions to a namespace dict. */
 void vm_add_natives(Vm *vm, ObjDict *ns, const NativeDef *table);
 
@@ -216,6 +258,24 @@ bool arg_parse(Thread *t, const char *fname, int argc, const Value *argv, ObjTup
                const char *const *names, int nreq, int nmax, Value *out);
 /* Convenience: raises TypeError unless nmin <= argc <= nmax and no keywords. */
 bool arg_count(Thread *t, const char *fname, int argc, ObjTuple *kwnames, int nmin, int nmax);
+
+/* ---- threads and blocking calls ------------------------------------------- */
+
+/* Around a blocking system call, as CPython's Py_BEGIN/END_ALLOW_THREADS:
+ * records BLOCK_BEGIN (kind a TraceBlock), releases the GIL, ...; then
+ * retakes the GIL and records BLOCK_END.  Between the two the caller must
+ * not touch any Python object (others run).  Nests: only the outer pair
+ * releases. */
+void vm_blocking_begin(Thread *t, int kind);
+void vm_blocking_end(Thread *t);
+
+/* Starts fn(*args, **kwargs) on a new OS thread sharing this VM (and its
+ * GIL).  Returns the new thread's ident, or 0 with an exception set. */
+uint64_t vm_thread_start(Thread *t, Value fn, Value args, Value kwargs, const char *name);
+/* Sets the trace name of a thread (threading.Thread.name). */
+void vm_thread_set_name(Thread *t, const char *name);
+/* The Thread running the given ident, or NULL. */
+Thread *vm_thread_by_ident(Vm *vm, uint64_t ident);
 
 /* ---- output -------------------------------------------------------------- */
 
@@ -232,7 +292,8 @@ typedef struct ModuleDef {
     const NativeDef *functions;
     void (*init)(Thread *t, ObjModule *m);  /* may be NULL */
 } ModuleDef;
-extern const ModuleDef mod_time, mod_os, mod_sys, mod_math;
+extern const ModuleDef mod_time, mod_os, mod_sys, mod_math, mod_thread;
+extern const ModuleDef mod_socket;
 
 /* ---- added by the builtins/numbers engineer (numbers.c) -------------------- */
 

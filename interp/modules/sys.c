@@ -9,6 +9,7 @@
  * interleave as the program wrote them.
  */
 #include "vm.h"
+#include "gil.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -170,6 +171,7 @@ static Value sys_setswitchinterval(Thread *t, Value self, int argc, const Value 
     if (!(d > 0.0))
         return vm_raise(t, EXC_ValueError, "switch interval must be strictly positive");
     t->vm->switch_interval = d;
+    gil_set_switch_interval(t->vm->gil, d);
     return VAL_NONE;
 }
 
