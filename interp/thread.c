@@ -8,6 +8,7 @@
  * its stacks go as soon as it finishes.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "gil.h"
 #include "vm.h"
@@ -148,4 +149,61 @@ void vm_blocking_end(Thread *t)
     gil_trace(g, t, EV_BLOCK_END, (uint32_t)t->block_kind);
     t->block_kind = -1;
     gil_acquire(g, t);
+}
+
+void vm_after_fork_child(Thread *t)
+{
+    Vm *vm = t->vm;
+    /* the parent's GIL may have been mid-hand-off: the child gets a fresh one */
+    GilConfig gc = vm->gil->cfg;
+    gc.switch_interval = gil_switch_interval(vm->gil);
+    vm->gil = gil_new(&gc);         /* the parent's copy is not freed: its mutexes may be held */
+    pthread_mutex_init(&vm->threads_lock, NULL);
+    pthread_cond_init(&vm->threads_cond, NULL);
+    for (Thread *o = vm->threads; o; o = o->next_thread) {
+        if (o != t) {
+            o->finished = true;
+            o->tb = NULL;           /* the parent's buffers are the parent's to write */
+        }
+    }
+    vm->nthreads_alive = 0;
+    vm->main = t;
+    t->ident = (uint64_t)pthread_self();
+    t->os_thread = pthread_self();
+    t->block_depth = 0;
+    t->block_kind = -1;
+    t->fifo_next = NULL;
+    if (vm->tracer) {
+        vm->tracer = trace_after_fork(vm->tracer);
+        t->tb = vm->tracer ? trace_thread_begin(vm->tracer, 0, "MainThread") : NULL;
+    } else {
+        t->tb = NULL;
+    }
+    gil_trace(vm->gil, t, EV_THREAD_START, UINT32_MAX);
+    t->holds_gil = false;
+    gil_acquire(vm->gil, t);
+}
+
+void vm_child_exit(Thread *t, int status)
+{
+    Vm *vm = t->vm;
+    Value *threading = dict_find_str(vm->modules, str_intern_cstr(vm, "threading"));
+    if (threading) {
+        Value r = vm_call_method(t, *threading, str_intern_cstr(vm, "_shutdown"), 0, NULL);
+        if (IS_ERR(r))
+            vm_exc_clear(t);
+        else
+            val_decref(r);
+    }
+    vm_flush_out(vm);
+    fflush(stderr);
+    gil_release(vm->gil, t, REL_EXIT);
+    gil_trace(vm->gil, t, EV_THREAD_END, 0);
+    if (t->tb) {
+        trace_thread_end(t->tb);
+        t->tb = NULL;
+    }
+    if (vm->tracer)
+        trace_close(vm->tracer, false);
+    _exit(status);
 }

@@ -272,6 +272,15 @@ void vm_blocking_end(Thread *t);
 /* Starts fn(*args, **kwargs) on a new OS thread sharing this VM (and its
  * GIL).  Returns the new thread's ident, or 0 with an exception set. */
 uint64_t vm_thread_start(Thread *t, Value fn, Value args, Value kwargs, const char *name);
+/* In a child just forked by t (which held the GIL): the child's own GIL
+ * (held by t), its own trace (trace_after_fork), the parent's other threads
+ * marked finished.  Call before running any Python code in the child.
+ * Before forking, call vm_flush_out() so no buffered output is doubled. */
+void vm_after_fork_child(Thread *t);
+/* Ends the child process: waits for its non-daemon threads, flushes
+ * stdout, closes its trace, and _exit()s with status. */
+void vm_child_exit(Thread *t, int status) __attribute__((noreturn));
+
 /* Sets the trace name of a thread (threading.Thread.name). */
 void vm_thread_set_name(Thread *t, const char *name);
 /* The Thread running the given ident, or NULL. */
