@@ -58,12 +58,13 @@ void newgil_take(Gil *g, Thread *t, bool priority)
 void newgil_drop(Gil *g, Thread *t, int reason)
 {
     gil_trace(g, t, EV_GIL_RELEASE, (uint32_t)reason);
+    atomic_store_explicit(&g->last_holder, t, memory_order_relaxed);
+    pthread_mutex_lock(&g->mutex);
+    /* priority's flags, read by waiters under the mutex */
     if (reason == REL_FORCED)
         t->cpu_bound = true;
     else if (reason == REL_BLOCKING)
         t->cpu_bound = false;
-    atomic_store_explicit(&g->last_holder, t, memory_order_relaxed);
-    pthread_mutex_lock(&g->mutex);
     gil_letting_go(g, t);
     g->holder = NULL;
     atomic_store_explicit(&g->locked, 0, memory_order_relaxed);

@@ -159,7 +159,7 @@ void vm_after_fork_child(Thread *t)
     gc.switch_interval = gil_switch_interval(vm->gil);
     vm->gil = gil_new(&gc);         /* the parent's copy is not freed: its mutexes may be held */
     pthread_mutex_init(&vm->threads_lock, NULL);
-    pthread_cond_init(&vm->threads_cond, NULL);
+    gil_cond_init(&vm->threads_cond);
     for (Thread *o = vm->threads; o; o = o->next_thread) {
         if (o != t) {
             o->finished = true;

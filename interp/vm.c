@@ -3315,7 +3315,7 @@ Vm *vm_new(const VmConfig *cfg)
     dict_set_str(vm, vm->builtins, str_intern_cstr(vm, "__name__"),
                  val_obj(&str_intern_cstr(vm, "builtins")->obj));
     pthread_mutex_init(&vm->threads_lock, NULL);
-    pthread_cond_init(&vm->threads_cond, NULL);
+    gil_cond_init(&vm->threads_cond);
     vm->mode = cfg->mode;
     vm->tracer = cfg->tracer;
     GilConfig gc = {.kind = cfg->gil_kind, .switch_interval = cfg->switch_interval,
@@ -3337,6 +3337,27 @@ void vm_free(Vm *vm)
     if (!vm)
         return;
     vm_flush_out(vm);
+    /* Threads that were joined may still be in their last steps (they gave
+     * the GIL back already); daemon threads may be blocked forever waiting
+     * for it.  Wait a little for the former; with the latter still there,
+     * the VM is left to the process's exit rather than freed under them. */
+    pthread_mutex_lock(&vm->threads_lock);
+    struct timespec deadline;
+    gil_deadline(&deadline, 200 * 1000000);
+    while (vm->nthreads_alive > 0) {
+        pthread_cond_t *c = &vm->threads_cond;
+        if (pthread_cond_timedwait(c, &vm->threads_lock, &deadline) != 0)
+            break;
+    }
+    int alive = vm->nthreads_alive;
+    pthread_mutex_unlock(&vm->threads_lock);
+    if (alive > 0) {
+        if (vm->main->tb) {
+            trace_thread_end(vm->main->tb);
+            vm->main->tb = NULL;
+        }
+        return;
+    }
     Thread *m = vm->main;
     if (m->holds_gil)
         gil_release(vm->gil, m, REL_EXIT);

@@ -65,16 +65,53 @@ static Value time_sleep(Thread *t, Value self, int argc, const Value *argv, ObjT
         return vm_raise(t, EXC_ValueError, "sleep length must be non-negative");
     if (secs > 9.2e9)
         return vm_raise(t, EXC_OverflowError, "sleep length is too large");
-    struct timespec req;
-    req.tv_sec = (time_t)secs;
-    req.tv_nsec = (long)((secs - (double)req.tv_sec) * 1e9);
-    if (req.tv_nsec >= 1000000000L)
-        req.tv_nsec = 999999999L;
-    struct timespec rem;
-    while (nanosleep(&req, &rem) != 0) {
-        if (errno != EINTR)
-            return vm_raise_errno(t, errno, NULL);
-        req = rem;
+    /* an absolute deadline, so signals cannot stretch the sleep; the GIL
+       is released for the whole of it (CPython's Py_BEGIN_ALLOW_THREADS) */
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    int64_t ns = (int64_t)(secs * 1e9) + deadline.tv_nsec;
+    deadline.tv_sec += (time_t)(ns / 1000000000);
+    deadline.tv_nsec = (long)(ns % 1000000000);
+    Vm *vm = t->vm;
+    bool is_main = t == vm->main;
+    bool interrupted = false;
+    int err = 0;
+    vm_blocking_begin(t, BLOCK_SLEEP);
+    for (;;) {
+        struct timespec until = deadline;
+        if (is_main) {
+            /* wake every 50 ms: SIGINT may have gone to another thread */
+            struct timespec slice;
+            clock_gettime(CLOCK_MONOTONIC, &slice);
+            slice.tv_nsec += 50000000;
+            if (slice.tv_nsec >= 1000000000) {
+                slice.tv_sec++;
+                slice.tv_nsec -= 1000000000;
+            }
+            if (slice.tv_sec < until.tv_sec || (slice.tv_sec == until.tv_sec && slice.tv_nsec < until.tv_nsec))
+                until = slice;
+        }
+        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+        if (rc != 0 && rc != EINTR) {
+            err = rc;
+            break;
+        }
+        if (is_main && vm->sigint) {
+            interrupted = true;
+            break;
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
+            break;
+    }
+    vm_blocking_end(t);
+    if (err)
+        return vm_raise_errno(t, err, NULL);
+    if (interrupted) {
+        vm->sigint = 0;
+        atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
+        return vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
     }
     return VAL_NONE;
 }
