@@ -561,6 +561,9 @@ def excepthook(args):
     _thread._excepthook(args.exc_value, name)
 
 
+__excepthook__ = excepthook
+
+
 class _MainThread(Thread):
     def __init__(self):
         Thread.__init__(self, name="MainThread", daemon=False)

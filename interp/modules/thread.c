@@ -112,7 +112,7 @@ static Value lock_acquire(Thread *t, Value self, int argc, const Value *argv, Ob
         if (!vm_to_double(t, a[1], &timeout))
             return VAL_ERR;
         if (timeout < 0 && timeout != -1)
-            return vm_raise(t, EXC_ValueError, "timeout value must be a non-negative number");
+            return vm_raise(t, EXC_ValueError, "timeout value must be positive");
         if (!blocking && timeout != -1)
             return vm_raise(t, EXC_ValueError, "can't specify a timeout for a non-blocking call");
     }
