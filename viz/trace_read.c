@@ -1,0 +1,690 @@
+/*
+ * trace_read.c -- the .gilt reader (data/FORMAT.md): chunk framing with
+ * CRC checks and resynchronisation, the header/meta/events/close payloads,
+ * and the runs -> processes -> lanes model.
+ */
+#include "viz/trace_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "interp/object.h"     /* mem_alloc: the one allocation choke point */
+
+#define FRAME_SIZE 32
+#define FORMAT_VERSION 1
+
+enum { CHUNK_HEADER = 1, CHUNK_META = 2, CHUNK_EVENTS = 3, CHUNK_CLOSE = 4 };
+
+/* ---- names --------------------------------------------------------------------- */
+
+#define TRACE_EV_NAME(name, what) #name,
+static const char *const event_names[] = { TRACE_EVENT_LIST(TRACE_EV_NAME) };
+#undef TRACE_EV_NAME
+
+const char *trace_event_name(unsigned kind)
+{
+    return kind < EV__COUNT ? event_names[kind] : "UNKNOWN";
+}
+
+const char *trace_block_name(unsigned block)
+{
+    static const char *const names[] = { "sleep", "socket", "lock", "queue", "join", "pipe", "io", "other" };
+    return block < BLOCK__COUNT ? names[block] : "other";
+}
+
+const char *trace_reason_name(unsigned reason)
+{
+    static const char *const names[] = { "forced", "check_interval", "blocking", "exit" };
+    return reason < 4 ? names[reason] : "other";
+}
+
+/* ---- a bounded cursor ----------------------------------------------------------- */
+
+typedef struct Cur {
+    const uint8_t *p, *end;
+    bool bad;                   /* ran off the end or met a malformed varint */
+} Cur;
+
+static uint64_t cur_uv(Cur *c)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (c->p >= c->end) {
+            c->bad = true;
+            return 0;
+        }
+        uint8_t b = *c->p++;
+        if (shift == 63 && b > 1) {
+            c->bad = true;
+            return 0;
+        }
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    c->bad = true;
+    return 0;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static char *str_dup_n(const uint8_t *s, size_t n)
+{
+    char *d = mem_alloc(n + 1);
+    if (n)
+        memcpy(d, s, n);
+    d[n] = '\0';
+    /* A NUL inside would silently shorten it; make it visible instead. */
+    for (size_t i = 0; i < n; i++)
+        if (!d[i])
+            d[i] = '?';
+    return d;
+}
+
+static char *str_empty(void)
+{
+    return str_dup_n(NULL, 0);
+}
+
+/* ---- the model under construction ------------------------------------------------- */
+
+typedef struct Reader {
+    TraceFile *tf;
+    const uint8_t *buf;
+    size_t len;
+    char *err;
+    size_t errsize;
+    bool fatal;
+    size_t runs_cap;
+    size_t notes_cap;
+} Reader;
+
+static void note(Reader *r, uint64_t off, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* A pathological file could produce a note per chunk: keep the first ones. */
+    TraceFile *tf = r->tf;
+    if (tf->nnotes >= 64)
+        return;
+    char line[512];
+    if (tf->nnotes == 63)
+        snprintf(line, sizeof line, "%s: more problems not listed", tf->name);
+    else
+        snprintf(line, sizeof line, "%s: chunk at byte %llu: %s", tf->name, (unsigned long long)off, msg);
+    if (tf->nnotes == r->notes_cap) {
+        r->notes_cap = r->notes_cap ? 2 * r->notes_cap : 8;
+        tf->notes = mem_realloc(tf->notes, r->notes_cap * sizeof *tf->notes);
+    }
+    tf->notes[tf->nnotes++] = str_dup_n((const uint8_t *)line, strlen(line));
+}
+
+static void fail(Reader *r, uint64_t off, bool with_off, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (r->errsize) {
+        if (with_off)
+            snprintf(r->err, r->errsize, "%s: chunk at byte %llu: %s", r->tf->name,
+                     (unsigned long long)off, msg);
+        else
+            snprintf(r->err, r->errsize, "%s: %s", r->tf->name, msg);
+    }
+    r->fatal = true;
+}
+
+static TraceRun *run_get(Reader *r, uint64_t run_id, uint64_t off)
+{
+    TraceFile *tf = r->tf;
+    for (size_t i = 0; i < tf->nruns; i++)
+        if (tf->runs[i].run_id == run_id)
+            return &tf->runs[i];
+    if (tf->nruns == r->runs_cap) {
+        r->runs_cap = r->runs_cap ? 2 * r->runs_cap : 2;
+        tf->runs = mem_realloc(tf->runs, r->runs_cap * sizeof *tf->runs);
+    }
+    TraceRun *run = &tf->runs[tf->nruns++];
+    memset(run, 0, sizeof *run);
+    run->run_id = run_id;
+    run->offset = off;
+    return run;
+}
+
+static TraceProc *proc_get(TraceRun *run, uint32_t pid)
+{
+    for (size_t i = 0; i < run->nprocs; i++)
+        if (run->procs[i].pid == pid)
+            return &run->procs[i];
+    /* Grows one at a time: processes are few, and each is bounded by a chunk. */
+    run->procs = mem_realloc(run->procs, (run->nprocs + 1) * sizeof *run->procs);
+    TraceProc *p = &run->procs[run->nprocs++];
+    memset(p, 0, sizeof *p);
+    p->pid = pid;
+    return p;
+}
+
+static TraceLane *lane_get(TraceProc *p, uint32_t tid)
+{
+    for (size_t i = p->nlanes; i-- > 0;)
+        if (p->lanes[i].tid == tid)
+            return &p->lanes[i];
+    p->lanes = mem_realloc(p->lanes, (p->nlanes + 1) * sizeof *p->lanes);
+    TraceLane *l = &p->lanes[p->nlanes++];
+    memset(l, 0, sizeof *l);
+    l->pid = p->pid;
+    l->tid = tid;
+    l->name = str_empty();
+    return l;
+}
+
+/* ---- payloads: each returns false when malformed (the chunk counts as damaged) ---- */
+
+static bool tlv_next(Cur *c, uint64_t *tag, Cur *val)
+{
+    *tag = cur_uv(c);
+    uint64_t len = cur_uv(c);
+    if (c->bad || len > (uint64_t)(c->end - c->p))
+        return false;
+    val->p = c->p;
+    val->end = c->p + len;
+    val->bad = false;
+    c->p += len;
+    return true;
+}
+
+static uint64_t val_uv(Cur *v, bool *ok)
+{
+    uint64_t x = cur_uv(v);
+    if (v->bad || v->p != v->end)
+        *ok = false;
+    return x;
+}
+
+static void hdr_set_str(char **dst, const Cur *v)
+{
+    free(*dst);
+    *dst = str_dup_n(v->p, (size_t)(v->end - v->p));
+}
+
+static bool parse_header(TraceRun *run, Cur c, uint32_t pid)
+{
+    TraceHeader *h = &run->hdr;
+    bool ok = true;
+    while (c.p < c.end) {
+        uint64_t tag;
+        Cur v;
+        if (!tlv_next(&c, &tag, &v))
+            return false;
+        switch (tag) {
+        case 1: hdr_set_str(&h->workload, &v); break;
+        case 2:
+            if (h->argc < 100000) {
+                h->argv = mem_realloc(h->argv, ((size_t)h->argc + 1) * sizeof *h->argv);
+                h->argv[h->argc] = NULL;
+                hdr_set_str(&h->argv[h->argc++], &v);
+            }
+            break;
+        case 3: hdr_set_str(&h->mode, &v); break;
+        case 4: hdr_set_str(&h->policy, &v); break;
+        case 5: h->switch_interval_ns = val_uv(&v, &ok); break;
+        case 6: h->check_interval = val_uv(&v, &ok); break;
+        case 7: h->cpus = val_uv(&v, &ok); break;
+        case 8: h->cpu_mask = val_uv(&v, &ok); break;
+        case 9: h->cpus_online = val_uv(&v, &ok); break;
+        case 10: h->affinity_count = val_uv(&v, &ok); break;
+        case 11: h->affinity_mask = val_uv(&v, &ok); break;
+        case 12: hdr_set_str(&h->clock, &v); break;
+        case 13: hdr_set_str(&h->host, &v); break;
+        case 14: hdr_set_str(&h->kernel, &v); break;
+        case 15: h->start_realtime_ns = val_uv(&v, &ok); break;
+        case 16: h->start_ns = val_uv(&v, &ok); break;
+        case 17: h->pid = (uint32_t)val_uv(&v, &ok); break;
+        case 18: hdr_set_str(&h->tracer, &v); break;
+        case 19: h->buf_events = val_uv(&v, &ok); break;
+        default: break;         /* a newer writer's field */
+        }
+    }
+    if (!h->pid)
+        h->pid = pid;
+    run->has_header = true;
+    return ok;
+}
+
+static bool parse_meta(TraceRun *run, TraceProc *proc, Cur c)
+{
+    while (c.p < c.end) {
+        uint64_t type;
+        Cur v;
+        if (!tlv_next(&c, &type, &v))
+            return false;
+        if (type == 1 || type == 2) {
+            uint64_t id = cur_uv(&v);
+            uint64_t ns = cur_uv(&v);
+            if (v.bad || id > UINT32_MAX)
+                return false;
+            char *text = str_dup_n(v.p, (size_t)(v.end - v.p));
+            if (type == 1) {
+                TraceLane *l = lane_get(proc, (uint32_t)id);
+                free(l->name);
+                l->name = text;
+            } else {
+                run->marks = mem_realloc(run->marks, (run->nmarks + 1) * sizeof *run->marks);
+                run->marks[run->nmarks++] = (TraceMarkText){ proc->pid, (uint32_t)id, ns, text };
+            }
+        } else if (type == 3) {
+            uint64_t id = cur_uv(&v);
+            (void)cur_uv(&v);
+            uint64_t cpu = cur_uv(&v);
+            if (v.bad || id > UINT32_MAX)
+                return false;
+            TraceLane *l = lane_get(proc, (uint32_t)id);
+            l->cpu_ns = cpu;
+            l->has_cpu = true;
+        }
+    }
+    return true;
+}
+
+static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint64_t off)
+{
+    uint64_t tid = cur_uv(&c);
+    uint64_t seq = cur_uv(&c);
+    uint64_t n = cur_uv(&c);
+    uint64_t ns = cur_uv(&c);
+    uint64_t ticks = cur_uv(&c);
+    /* Every event takes at least two bytes: bound n before allocating. */
+    if (c.bad || tid > UINT32_MAX || seq > UINT32_MAX || n > (uint64_t)(c.end - c.p) / 2)
+        return false;
+    TraceLane *l = lane_get(proc, (uint32_t)tid);
+    if (l->nev + n > l->cap_) {
+        size_t cap = l->cap_ ? l->cap_ : 1024;
+        while (cap < l->nev + n)
+            cap *= 2;
+        l->ev = mem_realloc(l->ev, cap * sizeof *l->ev);
+        l->cap_ = cap;
+    }
+    TraceEvent *out = l->ev + l->nev;
+    uint64_t lost = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        if (c.p >= c.end)
+            return false;
+        uint8_t head = *c.p++;
+        ns += (uint64_t)unzigzag(cur_uv(&c));
+        if (head & 0x80)
+            ticks += (uint64_t)unzigzag(cur_uv(&c));
+        uint64_t arg = (head >> 4) & 7;
+        if (arg == 7)
+            arg = cur_uv(&c);
+        if (c.bad || arg > UINT32_MAX)
+            return false;
+        out[i] = (TraceEvent){ .ns = ns, .ticks = ticks, .arg = (uint32_t)arg, .kind = head & 0x0f };
+        if (out[i].kind == EV_LOSS)
+            lost += arg;
+    }
+    if (c.p != c.end)
+        return false;
+    if (seq != l->next_seq_) {
+        if (seq > l->next_seq_) {
+            l->missing_chunks += (uint32_t)(seq - l->next_seq_);
+            note(r, off, "process %u thread %u: %llu event chunk(s) before this one missing",
+                 proc->pid, l->tid, (unsigned long long)(seq - l->next_seq_));
+        } else {
+            note(r, off, "process %u thread %u: chunk sequence %llu repeated or out of order",
+                 proc->pid, l->tid, (unsigned long long)seq);
+        }
+    }
+    l->next_seq_ = (uint32_t)seq + 1;
+    l->nev += n;
+    l->chunks++;
+    l->lost += lost;
+    run->events += n;
+    return true;
+}
+
+static bool parse_close(TraceProc *p, Cur c)
+{
+    bool ok = true;
+    while (c.p < c.end) {
+        uint64_t tag;
+        Cur v;
+        if (!tlv_next(&c, &tag, &v))
+            return false;
+        switch (tag) {
+        case 1: p->interrupted = val_uv(&v, &ok) != 0; break;
+        case 2: p->events = val_uv(&v, &ok); break;
+        case 3: p->lost = val_uv(&v, &ok); break;
+        case 4: p->end_ns = val_uv(&v, &ok); break;
+        case 5: p->threads = (uint32_t)val_uv(&v, &ok); break;
+        case 6: p->unfinished = (uint32_t)val_uv(&v, &ok); break;
+        case 7: p->cpu_user_ns = val_uv(&v, &ok); break;
+        case 8: p->cpu_sys_ns = val_uv(&v, &ok); break;
+        case 10: p->write_errno = (uint32_t)val_uv(&v, &ok); break;
+        default: break;
+        }
+    }
+    p->closed = ok;
+    return ok;
+}
+
+/* ---- framing ---------------------------------------------------------------------------- */
+
+typedef enum { FRAME_OK, FRAME_SHORT, FRAME_BAD, FRAME_CUT, FRAME_PAYLOAD_BAD, FRAME_VERSION } FrameCheck;
+
+typedef struct Frame {
+    unsigned version, type;
+    uint32_t len, pid;
+    uint64_t run_id;
+} Frame;
+
+static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
+{
+    size_t left = r->len - off;
+    if (left < FRAME_SIZE)
+        return FRAME_SHORT;
+    const uint8_t *p = r->buf + off;
+    if (memcmp(p, "GILT", 4) != 0 || rd32(p + 28) != (uint32_t)crc32(0L, p, 28))
+        return FRAME_BAD;
+    f->version = p[4];
+    f->type = p[5];
+    f->len = rd32(p + 8);
+    f->pid = rd32(p + 12);
+    f->run_id = rd64(p + 16);
+    if (f->version != FORMAT_VERSION)
+        return FRAME_VERSION;
+    if (f->len > left - FRAME_SIZE)
+        return FRAME_CUT;
+    if (rd32(p + 24) != (uint32_t)crc32(0L, p + FRAME_SIZE, f->len))
+        return FRAME_PAYLOAD_BAD;
+    return FRAME_OK;
+}
+
+/* The offset of the next valid frame after `from`, or len if none. */
+static size_t resync(const Reader *r, size_t from)
+{
+    for (size_t off = from; off + FRAME_SIZE <= r->len; off++) {
+        const uint8_t *hit = memchr(r->buf + off, 'G', r->len - off - FRAME_SIZE + 1);
+        if (!hit)
+            break;
+        off = (size_t)(hit - r->buf);
+        Frame f;
+        FrameCheck fc = frame_check(r, off, &f);
+        if (fc != FRAME_BAD && fc != FRAME_SHORT)
+            return off;
+    }
+    return r->len;
+}
+
+static void chunk_apply(Reader *r, size_t off, const Frame *f)
+{
+    Cur c = { r->buf + off + FRAME_SIZE, r->buf + off + FRAME_SIZE + f->len, false };
+    TraceRun *run = run_get(r, f->run_id, off);
+    bool ok = true;
+    switch (f->type) {
+    case CHUNK_HEADER:
+        if (run->has_header) {
+            note(r, off, "second header for one run ignored");
+            return;
+        }
+        run->offset = off;
+        ok = parse_header(run, c, f->pid);
+        break;
+    case CHUNK_META:
+        ok = parse_meta(run, proc_get(run, f->pid), c);
+        break;
+    case CHUNK_EVENTS:
+        ok = parse_events(r, run, proc_get(run, f->pid), c, off);
+        break;
+    case CHUNK_CLOSE:
+        ok = parse_close(proc_get(run, f->pid), c);
+        break;
+    default:
+        note(r, off, "unknown chunk type %u skipped", f->type);
+        return;
+    }
+    if (!ok) {
+        r->tf->damaged_chunks++;
+        r->tf->damaged_bytes += FRAME_SIZE + f->len;
+        note(r, off, "malformed %s payload",
+             f->type == CHUNK_HEADER ? "header" : f->type == CHUNK_META ? "meta"
+             : f->type == CHUNK_EVENTS ? "events" : "closing");
+    }
+}
+
+static void scan(Reader *r)
+{
+    size_t off = 0;
+    while (off < r->len && !r->fatal) {
+        Frame f;
+        FrameCheck fc = frame_check(r, off, &f);
+        if (fc == FRAME_OK) {
+            chunk_apply(r, off, &f);
+            off += FRAME_SIZE + f.len;
+            continue;
+        }
+        if (fc == FRAME_VERSION) {
+            fail(r, off, true, "format version %u, this gilscope reads version %d", f.version,
+                 FORMAT_VERSION);
+            return;
+        }
+        size_t next = resync(r, off + (fc == FRAME_BAD || fc == FRAME_SHORT ? 1 : FRAME_SIZE));
+        if (next == r->len && (fc == FRAME_SHORT || fc == FRAME_CUT)) {
+            r->tf->truncated = true;
+            r->tf->truncated_at = off;
+            if (fc == FRAME_SHORT)
+                note(r, off, "truncated (the file ends %zu bytes into its %d-byte frame)",
+                     r->len - off, FRAME_SIZE);
+            else
+                note(r, off, "truncated (%zu of %u payload bytes present)",
+                     r->len - off - FRAME_SIZE, f.len);
+            return;
+        }
+        r->tf->damaged_chunks++;
+        r->tf->damaged_bytes += next - off;
+        note(r, off, "%s (%zu bytes skipped)",
+             fc == FRAME_PAYLOAD_BAD ? "checksum mismatch" : fc == FRAME_CUT ? "cut short"
+             : "bad frame", next - off);
+        off = next;
+    }
+}
+
+/* ---- finishing the model ------------------------------------------------------------------ */
+
+static int lane_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const TraceLane *)a)->tid, y = ((const TraceLane *)b)->tid;
+    return x < y ? -1 : x > y;
+}
+
+static int proc_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const TraceProc *)a)->pid, y = ((const TraceProc *)b)->pid;
+    return x < y ? -1 : x > y;
+}
+
+static void run_finish(TraceRun *run)
+{
+    TraceHeader *h = &run->hdr;
+    char **strs[] = { &h->workload, &h->mode, &h->policy, &h->clock, &h->host, &h->kernel, &h->tracer };
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        if (!*strs[i])
+            *strs[i] = str_empty();
+    if (run->nprocs > 1)
+        qsort(run->procs, run->nprocs, sizeof *run->procs, proc_cmp);
+    /* The opening process first: it is the run's main process. */
+    for (size_t i = 1; i < run->nprocs; i++) {
+        if (run->procs[i].pid == h->pid) {
+            TraceProc root = run->procs[i];
+            memmove(run->procs + 1, run->procs, i * sizeof *run->procs);
+            run->procs[0] = root;
+            break;
+        }
+    }
+    uint64_t lost = 0;
+    bool any = false;
+    for (size_t i = 0; i < run->nprocs; i++) {
+        TraceProc *p = &run->procs[i];
+        if (p->nlanes > 1)
+            qsort(p->lanes, p->nlanes, sizeof *p->lanes, lane_cmp);
+        uint64_t lane_lost = 0;
+        for (size_t j = 0; j < p->nlanes; j++) {
+            TraceLane *l = &p->lanes[j];
+            lane_lost += l->lost;
+            if (l->nev) {
+                if (!any || l->ev[0].ns < run->first_ns)
+                    run->first_ns = l->ev[0].ns;
+                if (!any || l->ev[l->nev - 1].ns > run->last_ns)
+                    run->last_ns = l->ev[l->nev - 1].ns;
+                any = true;
+            }
+        }
+        lost += p->closed && p->lost > lane_lost ? p->lost : lane_lost;
+        if (p->pid == h->pid && p->closed) {
+            run->complete = !p->interrupted;
+            run->interrupted = p->interrupted;
+        }
+    }
+    run->lost = lost;
+}
+
+void trace_file_free(TraceFile *tf)
+{
+    if (!tf)
+        return;
+    for (size_t i = 0; i < tf->nruns; i++) {
+        TraceRun *run = &tf->runs[i];
+        TraceHeader *h = &run->hdr;
+        free(h->workload);
+        free(h->mode);
+        free(h->policy);
+        free(h->clock);
+        free(h->host);
+        free(h->kernel);
+        free(h->tracer);
+        for (int a = 0; a < h->argc; a++)
+            free(h->argv[a]);
+        free(h->argv);
+        for (size_t p = 0; p < run->nprocs; p++) {
+            TraceProc *proc = &run->procs[p];
+            for (size_t l = 0; l < proc->nlanes; l++) {
+                free(proc->lanes[l].name);
+                free(proc->lanes[l].ev);
+            }
+            free(proc->lanes);
+        }
+        free(run->procs);
+        for (size_t m = 0; m < run->nmarks; m++)
+            free(run->marks[m].text);
+        free(run->marks);
+    }
+    free(tf->runs);
+    for (size_t i = 0; i < tf->nnotes; i++)
+        free(tf->notes[i]);
+    free(tf->notes);
+    free(tf->name);
+    free(tf);
+}
+
+TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
+                               char *err, size_t errsize)
+{
+    *out = NULL;
+    if (errsize)
+        err[0] = '\0';
+    TraceFile *tf = mem_calloc(1, sizeof *tf);
+    name = name ? name : "(memory)";
+    tf->name = str_dup_n((const uint8_t *)name, strlen(name));
+    tf->size = len;
+    Reader r = { .tf = tf, .buf = buf, .len = len, .err = err, .errsize = errsize };
+    if (len == 0)
+        fail(&r, 0, false, "empty file, not a gilscope trace");
+    else if (len < 4 || memcmp(buf, "GILT", 4) != 0)
+        fail(&r, 0, false, "not a gilscope trace (no GILT magic at byte 0)");
+    else
+        scan(&r);
+    if (!r.fatal && tf->nruns == 0)
+        fail(&r, 0, false, "no readable chunk%s", tf->truncated ? " (truncated)" : "");
+    if (r.fatal) {
+        trace_file_free(tf);
+        return TRACE_READ_EFORMAT;
+    }
+    for (size_t i = 0; i < tf->nruns; i++) {
+        TraceRun *run = &tf->runs[i];
+        run_finish(run);
+        if (!run->has_header)
+            note(&r, run->offset, "run %016llx has no readable header", (unsigned long long)run->run_id);
+    }
+    *out = tf;
+    return TRACE_READ_OK;
+}
+
+TraceReadStatus trace_read_file(const char *path, TraceFile **out, char *err, size_t errsize)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (errsize)
+            snprintf(err, errsize, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return TRACE_READ_EIO;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+        if (errsize)
+            snprintf(err, errsize, "%s: not a regular file", path);
+        close(fd);
+        return TRACE_READ_EIO;
+    }
+    /* Read to end of file: a trace may still be growing, and pipes have no size. */
+    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+    uint8_t *buf = mem_alloc(cap);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = mem_realloc(buf, cap);
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errsize)
+                snprintf(err, errsize, "%s: %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return TRACE_READ_EIO;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    close(fd);
+    TraceReadStatus st_read = trace_read_mem(buf, n, path, out, err, errsize);
+    free(buf);
+    return st_read;
+}
