@@ -85,7 +85,7 @@ static void lane_pass(const TraceLane *l, StatsThread *st, Samples *wait, Sample
     st->has_cpu = l->has_cpu;
     if (!l->nev)
         return;
-    bool holding = false, waiting = false, switching = false, blocked = false;
+    bool holding = false, waiting = false, switching = false, blocked = false, wanting = false;
     unsigned block_kind = BLOCK_OTHER;
     uint64_t req_ns = 0, acq_ns = 0;
     uint64_t t = l->ev[0].ns;
@@ -101,7 +101,7 @@ static void lane_pass(const TraceLane *l, StatsThread *st, Samples *wait, Sample
         uint64_t dt = now - t;
         if (holding)
             st->run_ns += dt;
-        else if (waiting || switching) {
+        else if (waiting || switching || wanting) {
             st->wait_ns += dt;
             if (switching && !waiting)
                 st->switch_wait_ns += dt;
@@ -123,7 +123,7 @@ static void lane_pass(const TraceLane *l, StatsThread *st, Samples *wait, Sample
                 st->contended++;
                 samples_add(wait, now - req_ns);
             }
-            waiting = switching = false;
+            waiting = switching = wanting = false;
             holding = true;
             acq_ns = now;
             break;
@@ -132,6 +132,10 @@ static void lane_pass(const TraceLane *l, StatsThread *st, Samples *wait, Sample
                 samples_add(hold, now - acq_ns);
             holding = false;
             st->releases[e->arg < 4 ? e->arg : REL_FORCED]++;
+            /* Released at a check or on request, it wants the GIL straight
+             * back: that gap is GIL overhead, not idleness. */
+            if (e->arg == REL_FORCED || e->arg == REL_CHECK_INTERVAL)
+                wanting = true;
             break;
         case EV_DROP_REQUEST: st->drop_requests++; break;
         case EV_FAILED_WAKEUP:
@@ -143,6 +147,7 @@ static void lane_pass(const TraceLane *l, StatsThread *st, Samples *wait, Sample
         case EV_SWITCH_WAIT_END: switching = false; break;
         case EV_BLOCK_BEGIN:
             blocked = true;
+            wanting = false;
             block_kind = e->arg < BLOCK__COUNT ? e->arg : BLOCK_OTHER;
             break;
         case EV_BLOCK_END: blocked = false; break;
@@ -151,11 +156,11 @@ static void lane_pass(const TraceLane *l, StatsThread *st, Samples *wait, Sample
             /* What happened meanwhile is unknown: forget the state rather than
              * invent a hold (which would show as two holders). */
             st->lost += e->arg;
-            holding = waiting = switching = blocked = false;
+            holding = waiting = switching = blocked = wanting = false;
             break;
         case EV_THREAD_END:
             st->ended = true;
-            holding = waiting = switching = blocked = false;
+            holding = waiting = switching = blocked = wanting = false;
             break;
         default: break;
         }

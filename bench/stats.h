@@ -27,7 +27,8 @@ typedef struct StatsThread {
     uint64_t start_ns, end_ns;  /* its first event (THREAD_START) and THREAD_END or last event */
     uint64_t life_ns;           /* end - start = run + wait + blocked + idle */
     uint64_t run_ns;            /* holding the GIL (ACQUIRE..RELEASE) */
-    uint64_t wait_ns;           /* wanting it: REQUEST..ACQUIRE and SWITCH_WAIT_BEGIN..END */
+    uint64_t wait_ns;           /* wanting it: REQUEST..ACQUIRE, SWITCH_WAIT_BEGIN..END, and
+                                   a check/forced RELEASE..the next ACQUIRE */
     uint64_t switch_wait_ns;    /* the SWITCH_WAIT part of wait_ns */
     uint64_t blocked_ns;        /* BLOCK_BEGIN..END, not holding or waiting */
     uint64_t blocked_by_kind[BLOCK__COUNT];

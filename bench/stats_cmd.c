@@ -63,13 +63,18 @@ static void print_run_head(const StatsRun *rs, size_t index, size_t nruns, FILE 
     const TraceRun *run = rs->tr;
     const TraceHeader *h = &run->hdr;
     char a[32], b[32], date[32];
-    fprintf(out, "run %zu of %zu: %s", index + 1, nruns, h->workload[0] ? h->workload : "(unknown workload)");
-    for (int i = 1; i < h->argc; i++)
-        fprintf(out, " %s", h->argv[i]);
-    fprintf(out, "\n  mode %s, policy %s", h->mode[0] ? h->mode : "?", h->policy[0] ? h->policy : "?");
-    if (h->switch_interval_ns)
+    fprintf(out, "run %zu of %zu: %s\n", index + 1, nruns, h->workload[0] ? h->workload : "(unknown workload)");
+    if (h->argc > 0) {
+        fprintf(out, "  command:");
+        for (int i = 0; i < h->argc; i++)
+            fprintf(out, " %s", h->argv[i]);
+        fprintf(out, "\n");
+    }
+    fprintf(out, "  mode %s, policy %s", h->mode[0] ? h->mode : "?", h->policy[0] ? h->policy : "?");
+    bool legacy = strcmp(h->policy, "legacy") == 0;
+    if (h->switch_interval_ns && !legacy)
         fprintf(out, " (switch interval %s)", fmt_ns(a, sizeof a, h->switch_interval_ns));
-    if (h->check_interval)
+    if (h->check_interval && (legacy || !h->policy[0]))
         fprintf(out, " (check interval %" PRIu64 " ticks)", h->check_interval);
     fprintf(out, ", %" PRIu64 " of %" PRIu64 " CPUs", h->affinity_count, h->cpus_online);
     if (h->cpus)

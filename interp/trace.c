@@ -157,7 +157,6 @@ typedef struct TraceSlab {
 typedef struct TraceThread {
     TraceBuf pub;               /* first: a TraceBuf * is a TraceThread * */
     uint32_t seq;               /* blocks handed to the writer so far */
-    pthread_t owner;            /* the thread that called trace_thread_begin */
     struct TraceThread *next, *prev;    /* tr->live, under tr->mu */
 } TraceThread;
 
@@ -716,7 +715,6 @@ TraceBuf *trace_thread_begin(Tracer *tr, uint32_t tid, const char *name)
     TraceThread *tt = mem_calloc(1, sizeof *tt);
     tt->pub.tid = tid;
     tt->pub.tracer = tr;
-    tt->owner = pthread_self();
     pthread_mutex_lock(&tr->mu);
     tt->next = tr->live;
     if (tr->live)
@@ -813,7 +811,9 @@ void trace_thread_end(TraceBuf *tb)
     Tracer *tr = tb->tracer;
     uint64_t cpu_ns = 0;
     bool have_cpu = false;
-    if (pthread_equal(tt->owner, pthread_self())) {
+    /* The caller is the thread itself (the contract), unless it never ran:
+     * a thread registered by its parent whose start failed. */
+    if (tt->seq > 0 || tb->n > 0 || tb->lost > 0) {
         struct timespec ts;
         if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
             cpu_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;

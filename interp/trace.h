@@ -100,7 +100,11 @@ Tracer *trace_after_fork(Tracer *parent);
 /* Registers a thread (name may change later with trace_thread_name). */
 TraceBuf *trace_thread_begin(Tracer *tr, uint32_t tid, const char *name);
 void trace_thread_name(TraceBuf *tb, const char *name);
-/* Hands the thread's last buffer to the writer; tb is freed. */
+/* Hands the thread's last buffer to the writer; tb is freed.  Called on the
+ * thread itself, it also records the thread's CPU time.  Every registered
+ * thread should end before trace_close; one that has not is counted as
+ * unfinished in the closing chunk (its unflushed events are missing) and may
+ * still call trace_record / trace_thread_end safely afterwards. */
 void trace_thread_end(TraceBuf *tb);
 
 /* Appends an event.  The hot path: no lock, no system call. */

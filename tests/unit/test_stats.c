@@ -163,6 +163,10 @@ static void test_failed_wakeups(void **state)
     assert_int_equal(r->switches, 1);          /* A re-taking it is no switch */
     assert_int_equal(r->handoff.n, 1);         /* only the release that B won */
     assert_int_equal(r->handoff.p50, 3);
+    /* A's release-and-retake gaps count as wanting the GIL, not idleness. */
+    assert_int_equal(st->threads[0].run_ns, 46);
+    assert_int_equal(st->threads[0].wait_ns, 4);
+    assert_int_equal(st->threads[0].idle_ns, 0);
     assert_int_equal(st->threads[1].failed_wakeups, 4);
     assert_int_equal(st->threads[1].failed_retries, 3);
     assert_true(st->threads[1].badness > 3.999);   /* 4 failures in 1 contended acquisition */
