@@ -22,6 +22,7 @@
 
 PYLIB_EMBED(pylib_threading, "interp/lib/threading.py");
 PYLIB_EMBED(pylib_queue, "interp/lib/queue.py");
+PYLIB_EMBED(pylib_multiprocessing, "interp/lib/multiprocessing.py");
 
 static const struct {
     const char *name;
@@ -29,6 +30,7 @@ static const struct {
 } pylib_table[] = {
     {"threading", pylib_threading},
     {"queue", pylib_queue},
+    {"multiprocessing", pylib_multiprocessing},
 };
 
 const char *pylib_source(const char *name, size_t *len)

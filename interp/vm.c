@@ -1076,7 +1076,7 @@ ObjModule *vm_module_new(Vm *vm, const char *name)
     return m;
 }
 
-static const ModuleDef *const builtin_modules[] = {&mod_time, &mod_os, &mod_sys, &mod_math, &mod_thread, &mod_socket};
+static const ModuleDef *const builtin_modules[] = {&mod_time, &mod_os, &mod_sys, &mod_math, &mod_thread, &mod_socket, &mod_process};
 
 static char *read_file(const char *path, size_t *len)
 {

@@ -302,7 +302,7 @@ typedef struct ModuleDef {
     void (*init)(Thread *t, ObjModule *m);  /* may be NULL */
 } ModuleDef;
 extern const ModuleDef mod_time, mod_os, mod_sys, mod_math, mod_thread;
-extern const ModuleDef mod_socket;
+extern const ModuleDef mod_socket, mod_process;
 
 /* ---- added by the builtins/numbers engineer (numbers.c) -------------------- */
 

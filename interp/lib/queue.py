@@ -155,4 +155,5 @@ class SimpleQueue(Queue):
 
 if threading._mode == "processes":
     import _process
+    _process._set_queue_exceptions(Empty, Full)
     Queue = _process.Queue

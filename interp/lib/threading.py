@@ -341,6 +341,7 @@ class BrokenBarrierError(RuntimeError):
 
 _active = {}        # ident -> Thread, for the running ones
 _limbo = {}         # id(thread) -> Thread, started but not yet running
+_process_children = []  # --mode processes: the threads this process forked
 _sequential_stack = []
 _active_limbo_lock = _allocate_lock()
 
@@ -403,6 +404,7 @@ class Thread:
         if _mode == "processes":
             self._pid = _process.start(self._bootstrap_process, self._name)
             self._ident = self._pid
+            _process_children.append(self)
             self._started.wait()
             return
         self._tstate_lock = _allocate_lock()
@@ -452,6 +454,7 @@ class Thread:
         self._native_id = get_native_id()
         _main_thread = self
         _active.clear()
+        del _process_children[:]
         _active[self._ident] = self
         self._started.set()
         try:
@@ -643,6 +646,14 @@ def _shutdown():
         if pending is None:
             break
         pending.join()
+    # --mode processes: the forked threads; daemonic ones end with us
+    for t in list(_process_children):
+        if t._daemonic:
+            if t.is_alive():
+                _process.kill(t._pid, 15)
+        else:
+            t.join()
+    del _process_children[:]
 
 
 _main_thread = _MainThread()
