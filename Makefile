@@ -12,6 +12,7 @@
 #                  make test UNIT=none             no cmocka drivers
 #                  make test PROGRAMS=none         no workload programs
 #                  make test PROGRAMS='tests/programs/str_*.py'
+#                  make test GILTESTS=none        no GIL/tracer trace checks
 #
 # Variables a user may set: CC CFLAGS CPPFLAGS LDFLAGS LDLIBS PREFIX DESTDIR
 # SANITIZER BUILD V=1 (show commands) JOBS (parallel test programs).
@@ -191,9 +192,21 @@ deps:
 
 # Every test: cmocka drivers (each under a 120 s timeout) and the workload
 # programs (each under gilscope and python3), one closing "N passed, N failed".
+# The GIL and tracer checks (tests/run_gil_tests.py): GILTESTS=none skips
+# them; ThreadSanitizer builds run them at a tenth of the work.
+GILTESTS ?= all
+ifeq ($(SANITIZER),thread)
+GIL_SCALE ?= 0.1
+else
+GIL_SCALE ?= 1
+endif
+ifeq ($(filter 0 none no,$(GILTESTS)),)
+SUITE_ARGS += --suite "$(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)"
+endif
+
 test: $(BIN) $(UNIT_BINS)
 	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
-		$(addprefix --unit ,$(UNIT_BINS)) $(PROGRAM_ARGS)
+		$(addprefix --unit ,$(UNIT_BINS)) $(PROGRAM_ARGS) $(SUITE_ARGS)
 
 bench: $(BIN)
 	$(Q)$(PYTHON) bench/run.py --gilscope $(BIN)

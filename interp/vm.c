@@ -3024,9 +3024,10 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
     Value r = vm_run_code(t, code, mod->dict);
     obj_decref(&code->obj);
     obj_decref(&mod->obj);
-    /* as CPython: wait for the non-daemon threads before exiting */
+    /* as CPython: wait for the non-daemon threads before exiting -- but not
+       after Ctrl-C, which must stop the run now (the trace says interrupted) */
     Value *threading = dict_find_str(vm->modules, str_intern_cstr(vm, "threading"));
-    if (threading) {
+    if (threading && !(IS_ERR(r) && vm_exc_matches(t, EXC_KeyboardInterrupt))) {
         Value saved = t->exc;
         t->exc = VAL_ERR;
         Value m = val_dup(*threading);

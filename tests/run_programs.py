@@ -356,6 +356,29 @@ def collect(patterns):
     return sorted(set(os.path.abspath(f) for f in files))
 
 
+def run_suite(cmd):
+    """Runs a test command (a shell line), echoing its output; its closing
+    'N passed, N failed' line is counted in.  One failure if it has none."""
+    proc = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    last = None
+    for raw in proc.stdout:
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        m = re.match(r"^(\d+) passed, (\d+) failed$", line)
+        if m:
+            last = (int(m.group(1)), int(m.group(2)))
+            print("suite %s: %s" % (cmd.split()[0] if cmd.split() else cmd, line), flush=True)
+        else:
+            print(line, flush=True)
+    rc = proc.wait()
+    if last is None:
+        print("FAIL suite %s: exited %d without a 'N passed, N failed' line" % (cmd, rc), flush=True)
+        return 0, 1
+    if rc != 0 and last[1] == 0:
+        print("FAIL suite %s: exited %d" % (cmd, rc), flush=True)
+        return last[0], 1
+    return last
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("programs", nargs="*", help="program files or globs (default: all)")
@@ -364,6 +387,8 @@ def main():
     ap.add_argument("--jobs", "-j", type=int, default=int(os.environ.get("JOBS", "2")))
     ap.add_argument("--unit", action="append", default=[], help="a cmocka driver to run")
     ap.add_argument("--no-programs", action="store_true")
+    ap.add_argument("--suite", action="append", default=[],
+                    help="another test command whose last line is 'N passed, N failed' (counted in)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
 
@@ -403,6 +428,11 @@ def main():
                 failed += p_failed
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
+
+    for cmd in a.suite:
+        p, f = run_suite(cmd)
+        passed += p
+        failed += f
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
