@@ -407,20 +407,44 @@ def _typecode(typecode_or_type):
     return typecode_or_type
 
 
+# (the native SharedArray's item methods are called by name: the VM's
+# subscript and len() reach __getitem__/__len__ of Python classes only)
+
 class _RawValue:
     def __init__(self, raw):
         self._raw = raw
 
     @property
     def value(self):
-        return self._raw[0]
+        return self._raw.__getitem__(0)
 
     @value.setter
     def value(self, v):
-        self._raw[0] = v
+        self._raw.__setitem__(0, v)
 
     def __repr__(self):
-        return "%s(%r)" % (_ctype_names.get(self._raw._typecode(), "c_?"), self._raw[0])
+        return "%s(%r)" % (_ctype_names.get(self._raw._typecode(), "c_?"), self._raw.__getitem__(0))
+
+
+class _RawArray:
+    def __init__(self, raw):
+        self._raw = raw
+
+    def __len__(self):
+        return self._raw.__len__()
+
+    def __getitem__(self, i):
+        return self._raw.__getitem__(i)
+
+    def __setitem__(self, i, v):
+        self._raw.__setitem__(i, v)
+
+    def __iter__(self):
+        return iter(self._raw.tolist())
+
+    def __repr__(self):
+        return "<%s_Array_%d %r>" % (_ctype_names.get(self._raw._typecode(), "c_?"), self._raw.__len__(),
+                                      self._raw.tolist())
 
 
 class _SyncBase:
@@ -434,7 +458,9 @@ class _SyncBase:
         return self._lock
 
     def get_obj(self):
-        return self._raw
+        if isinstance(self, Synchronized):
+            return _RawValue(self._raw)
+        return _RawArray(self._raw)
 
     def __enter__(self):
         return self._lock.__enter__()
@@ -447,36 +473,36 @@ class Synchronized(_SyncBase):
     @property
     def value(self):
         with self._lock:
-            return self._raw[0]
+            return self._raw.__getitem__(0)
 
     @value.setter
     def value(self, v):
         with self._lock:
-            self._raw[0] = v
+            self._raw.__setitem__(0, v)
 
     def __repr__(self):
         return "<Synchronized wrapper for %s(%r)>" % (_ctype_names.get(self._raw._typecode(), "c_?"),
-                                                      self._raw[0])
+                                                      self._raw.__getitem__(0))
 
 
 class SynchronizedArray(_SyncBase):
     def __len__(self):
-        return len(self._raw)
+        return self._raw.__len__()
 
     def __getitem__(self, i):
         with self._lock:
-            return self._raw[i]
+            return self._raw.__getitem__(i)
 
     def __setitem__(self, i, v):
         with self._lock:
-            self._raw[i] = v
+            self._raw.__setitem__(i, v)
 
     def __iter__(self):
         with self._lock:
-            return iter(self._raw[:])
+            return iter(self._raw.tolist())
 
     def __repr__(self):
-        return "<SynchronizedArray wrapper for %s>" % (self._raw[:],)
+        return "<SynchronizedArray wrapper for %r>" % (self._raw.tolist(),)
 
 
 def RawValue(typecode_or_type, *args):
@@ -485,7 +511,7 @@ def RawValue(typecode_or_type, *args):
 
 
 def RawArray(typecode_or_type, size_or_initializer):
-    return _process.RawArray(_typecode(typecode_or_type), size_or_initializer)
+    return _RawArray(_process.RawArray(_typecode(typecode_or_type), size_or_initializer))
 
 
 def Value(typecode_or_type, *args, lock=True, ctx=None):
@@ -500,7 +526,7 @@ def Value(typecode_or_type, *args, lock=True, ctx=None):
 def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):
     raw = _process.RawArray(_typecode(typecode_or_type), size_or_initializer)
     if lock is False:
-        return raw
+        return _RawArray(raw)
     if lock is True or lock is None:
         lock = RLock()
     return SynchronizedArray(raw, lock)

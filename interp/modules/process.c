@@ -1462,6 +1462,24 @@ static Value parray_len(Thread *t, Value self, int argc, const Value *argv, ObjT
     return val_int(a->len);
 }
 
+static Value parray_tolist(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw)
+{
+    (void)argv;
+    ShmArray *a = array_of(t, self);
+    if (!a || !arg_count(t, "tolist", argc, kw, 0, 0))
+        return VAL_ERR;
+    ObjList *l = list_new(t->vm, a->len);
+    for (int64_t i = 0; i < a->len; i++) {
+        Value v = array_load(t, a, i);
+        if (IS_ERR(v)) {
+            obj_decref(&l->obj);
+            return VAL_ERR;
+        }
+        list_append_steal(l, v);
+    }
+    return val_obj(&l->obj);
+}
+
 static Value parray_typecode(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw)
 {
     (void)argv;
@@ -1476,6 +1494,7 @@ static const NativeDef parray_methods[] = {
     {"__getitem__", parray_getitem},
     {"__setitem__", parray_setitem},
     {"__len__", parray_len},
+    {"tolist", parray_tolist},
     {"_typecode", parray_typecode},
     {NULL, NULL},
 };
