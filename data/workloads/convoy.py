@@ -5,7 +5,7 @@
 #   gilscope run data/workloads/convoy.py [CPU_THREADS [SECONDS [SIZE]]]
 #   (or by name: --cpu-threads=N --seconds=S --size=BYTES --rounds=N)
 #
-# CPU_THREADS (default 1) spin in `while running: n += 1`; the client sends
+# CPU_THREADS (default 1) spin in `while True: n += 1`; the client sends
 # SIZE-byte messages (default 16) for SECONDS (default 1.0), or exactly
 # --rounds round trips when that is given.  Every recv/send releases the
 # GIL even when the data is already there, and must take it back from a
@@ -14,19 +14,21 @@
 # baseline.
 #
 # stdout gets deterministic lines (whether every echo matched); the round
-# trips per second go to stderr.
+# trips per second go to stderr.  Results travel through queue.Queue and the
+# stop signal through threading.Event, so that --mode processes works too;
+# --mode sequential cannot run it (the echo thread waits for the client).
+import queue
 import socket
 import sys
 import threading
 import time
 
-running = True
-
-
-def spin():
+def spin(stop):
     n = 0
-    while running:
+    while True:
         n += 1
+        if n % 10000 == 0 and stop.is_set():
+            break
 
 
 def recv_exactly(sock, size):
@@ -50,7 +52,7 @@ def echo(sock, size):
     sock.close()
 
 
-def client(sock, size, seconds, rounds, result):
+def client(sock, size, seconds, rounds, results):
     trips = 0
     bad = 0
     start = time.perf_counter()
@@ -66,9 +68,7 @@ def client(sock, size, seconds, rounds, result):
         if recv_exactly(sock, size) != msg:
             bad += 1
         trips += 1
-    result.append(trips)
-    result.append(bad)
-    result.append(time.perf_counter() - start)
+    results.put((trips, bad, time.perf_counter() - start))
     sock.close()
 
 
@@ -107,29 +107,29 @@ def parse_args(argv, names, defaults):
 
 
 def main():
-    global running
     ncpu, seconds, size, rounds = parse_args(sys.argv[1:], ["cpu-threads", "seconds", "size", "rounds"],
                                              [1, 1.0, 16, 0])
     if ncpu < 0 or seconds < 0 or size < 1 or rounds < 0:
         print("convoy.py: bad arguments", file=sys.stderr)
         sys.exit(64)
     a, b = socket.socketpair()
-    result = []
+    results = queue.Queue()
+    stop = threading.Event()
     echoer = threading.Thread(target=echo, args=(b, size), name="echo")
-    io = threading.Thread(target=client, args=(a, size, seconds, rounds, result), name="io")
+    io = threading.Thread(target=client, args=(a, size, seconds, rounds, results), name="io")
     cpus = []
     for i in range(ncpu):
-        cpus.append(threading.Thread(target=spin, name="cpu-%d" % i))
+        cpus.append(threading.Thread(target=spin, args=(stop,), name="cpu-%d" % i))
     echoer.start()
     for t in cpus:
         t.start()
     io.start()
+    trips, bad, elapsed = results.get()
     io.join()
-    running = False
+    stop.set()
     for t in cpus:
         t.join()
     echoer.join()
-    trips, bad, elapsed = result
     print("convoy: io thread and echo thread beside %d CPU thread%s" % (ncpu, "" if ncpu == 1 else "s"))
     print("convoy: every echo matched: %s" % (bad == 0 and trips > 0))
     print("convoy: %d round trips in %.3f s: %.0f per second, %.1f us each"

@@ -12,6 +12,8 @@
 # consumers fall behind.
 #
 # stdout: the checked totals (deterministic); throughput goes to stderr.
+# Consumers report through a second Queue, so that --mode processes works
+# too; --mode sequential cannot run it (consumers wait for producers).
 import queue
 import sys
 import threading
@@ -23,7 +25,7 @@ def produce(q, first, count):
         q.put(i)
 
 
-def consume(q, index, sums, counts):
+def consume(q, index, results):
     total = 0
     n = 0
     while True:
@@ -34,8 +36,7 @@ def consume(q, index, sums, counts):
         total += item
         n += 1
         q.task_done()
-    sums[index] = total
-    counts[index] = n
+    results.put((index, total, n))
 
 
 def parse_args(argv, names, defaults):
@@ -74,6 +75,7 @@ def main():
         print("producer_consumer.py: bad arguments (at least one consumer)", file=sys.stderr)
         sys.exit(64)
     q = queue.Queue(maxsize)
+    results = queue.Queue()
     sums = [0] * ncons
     counts = [0] * ncons
     producers = []
@@ -81,7 +83,7 @@ def main():
         producers.append(threading.Thread(target=produce, args=(q, p * items, items), name="producer-%d" % p))
     consumers = []
     for c in range(ncons):
-        consumers.append(threading.Thread(target=consume, args=(q, c, sums, counts), name="consumer-%d" % c))
+        consumers.append(threading.Thread(target=consume, args=(q, c, results), name="consumer-%d" % c))
     start = time.perf_counter()
     for t in consumers:
         t.start()
@@ -95,6 +97,10 @@ def main():
     for t in consumers:
         t.join()
     elapsed = time.perf_counter() - start
+    for _ in range(ncons):
+        index, total, count = results.get()
+        sums[index] = total
+        counts[index] = count
     n = nprod * items
     expected = n * (n - 1) // 2
     print("producers %d, consumers %d, items %d" % (nprod, ncons, n))

@@ -11,7 +11,9 @@
 # With the Lock the total is always THREADS * INCREMENTS.
 #
 # stdout: only the locked total (deterministic); the unlocked total, the
-# updates lost and the timings go to stderr.
+# updates lost and the timings go to stderr.  Under --mode processes each
+# process increments its own copy and the parent's counter stays 0:
+# processes share no memory (that is what multiprocessing.Value is for).
 import sys
 import threading
 import time

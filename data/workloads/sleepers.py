@@ -7,16 +7,18 @@
 #   (or by name: --threads=N --seconds=S)
 #
 # stdout: one line per sleeper in order (deterministic); the elapsed time
-# and the speed-up over sleeping in turn go to stderr.
+# and the speed-up over sleeping in turn go to stderr.  Sleepers report
+# through a queue.Queue, so that --mode processes works too (and --mode
+# sequential shows the ten seconds of sleeping in turn).
+import queue
 import sys
 import threading
 import time
 
 
-def sleeper(i, seconds, woke, lock):
+def sleeper(i, seconds, woke):
     time.sleep(seconds)
-    with lock:
-        woke.append(i)
+    woke.put(i)
 
 
 def parse_args(argv, names, defaults):
@@ -58,20 +60,22 @@ def main():
     if nthreads < 0 or seconds < 0:
         print("sleepers.py: THREADS and SECONDS must not be negative", file=sys.stderr)
         sys.exit(64)
-    woke = []
-    lock = threading.Lock()
+    woke = queue.Queue()
     threads = []
     for i in range(nthreads):
-        threads.append(threading.Thread(target=sleeper, args=(i, seconds, woke, lock), name="sleeper-%d" % i))
+        threads.append(threading.Thread(target=sleeper, args=(i, seconds, woke), name="sleeper-%d" % i))
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    for i in sorted(woke):
+    reported = []
+    while not woke.empty():
+        reported.append(woke.get())
+    for i in sorted(reported):
         print("sleeper %d: woke after %g s" % (i, seconds))
-    print("%d sleepers done" % len(woke))
+    print("%d sleepers done" % len(reported))
     serial = nthreads * seconds
     print("sleepers: %d x %g s took %.3f s (%.1fx faster than in turn)"
           % (nthreads, seconds, elapsed, serial / max(elapsed, 1e-9)), file=sys.stderr)
