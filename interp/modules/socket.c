@@ -130,7 +130,8 @@ static int sock_check_signals(Thread *t)
 {
     Vm *vm = t->vm;
     if (t == vm->main && vm->sigint) {
-        vm->sigint = 0;
+        vm->sigint = 0;     /* and the breaker bit, or the loop would raise it again (as time.sleep) */
+        atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
         vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
         return -1;
     }
