@@ -203,6 +203,8 @@ endif
 ifeq ($(filter 0 none no,$(GILTESTS)),)
 SUITE_ARGS += --suite "$(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)"
 endif
+# The threading programs under the three --mode values (tests/run_modes.sh).
+SUITE_ARGS += --suite "sh tests/run_modes.sh $(BIN)"
 
 test: $(BIN) $(UNIT_BINS)
 	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \

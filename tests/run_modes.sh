@@ -15,7 +15,8 @@
 # child: that is the lesson of processes mode, but it changes the output).
 #
 #   tests/run_modes.sh [GILSCOPE]          (default ./gilscope)
-# Prints one line per check and closes with "modes: N passed, N failed".
+# Prints failures (VERBOSE=1: every check) and closes with "N passed, N failed"
+# (make test runs it as a --suite of tests/run_programs.py).
 
 GILSCOPE=${1:-./gilscope}
 case $GILSCOPE in /*) ;; *) GILSCOPE=$(pwd)/$GILSCOPE ;; esac
@@ -110,5 +111,5 @@ done
 [ -f "$SCRATCH/workload_passes" ] && pass=$((pass + $(wc -l <"$SCRATCH/workload_passes")))
 [ -f "$SCRATCH/workload_failures" ] && fail=$((fail + $(wc -l <"$SCRATCH/workload_failures")))
 
-echo "modes: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
