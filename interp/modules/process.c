@@ -1904,6 +1904,7 @@ static Value proc_start(Thread *t, Value self, int argc, const Value *argv, ObjT
         children_forget();
         shm_fork_child();
         vm_after_fork_child(t);
+        vm_thread_set_name(t, name);    /* the child's lane in the trace */
         child_run(t, argv[0]);
     }
     shm_fork_parent();
