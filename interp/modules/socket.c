@@ -715,7 +715,9 @@ static Value sock_recv(Thread *t, Value self, int argc, const Value *argv, ObjTu
     SockIo io = {.kind = IO_RECV};
     if (!s || !sock_recv_size(t, "recv", argc, argv, &io))
         return VAL_ERR;
-    io.in = mem_alloc(io.len ? io.len : 1);
+    if (io.len == 0)    /* as CPython: no system call (a stream recv of 0 bytes would block) */
+        return val_obj((Obj *)bytes_new(t->vm, "", 0));
+    io.in = mem_alloc(io.len);
     ssize_t n = sock_call(t, s, &io, sock_deadline(s));
     Value r = n < 0 ? VAL_ERR : val_obj((Obj *)bytes_new(t->vm, io.in, n));
     mem_free(io.in);
