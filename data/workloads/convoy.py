@@ -14,8 +14,9 @@
 # baseline.
 #
 # stdout gets deterministic lines (whether every echo matched); the round
-# trips per second go to stderr.  Results travel through queue.Queue and the
-# stop signal through threading.Event, so that --mode processes works too;
+# trips per second go to stderr.  Results travel through queue.Queue, the
+# CPU threads' stop signal through threading.Event and the echo thread's as
+# a message of "!"s, so that --mode processes works too;
 # --mode sequential cannot run it (the echo thread waits for the client).
 import queue
 import socket
@@ -44,9 +45,10 @@ def recv_exactly(sock, size):
 
 
 def echo(sock, size):
+    stop = b"!" * size
     while True:
         data = recv_exactly(sock, size)
-        if len(data) < size:
+        if len(data) < size or data == stop:
             break
         sock.sendall(data)
     sock.close()
@@ -63,12 +65,15 @@ def client(sock, size, seconds, rounds, results):
                 break
         elif time.perf_counter() >= deadline:
             break
-        msg = ("%d" % trips).rjust(size, "-").encode()
+        msg = ("%d" % trips).rjust(size, "-")[-size:].encode()
         sock.sendall(msg)
         if recv_exactly(sock, size) != msg:
             bad += 1
         trips += 1
     results.put((trips, bad, time.perf_counter() - start))
+    # an explicit stop: under --mode processes the echo process holds both
+    # ends of the pair, so closing ours would never reach it as EOF
+    sock.sendall(b"!" * size)
     sock.close()
 
 
