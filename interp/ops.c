@@ -203,6 +203,7 @@ int vm_truthy(Thread *t, Value v)
     case OBJ_DICT:
     case OBJ_SET: return ((ObjDict *)o)->len != 0;
     case OBJ_RANGE: return vm_len(t, v) != 0;
+    case OBJ_HANDLE:      /* native classes may define the dunders too */
     case OBJ_INSTANCE: {
         Vm *vm = t->vm;
         Value *m = vm_class_lookup(o->cls, vm->s_bool);
@@ -501,6 +502,7 @@ int64_t vm_len(Thread *t, Value v)
         case OBJ_DICT:
         case OBJ_SET: return ((ObjDict *)o)->len;
         case OBJ_RANGE: return range_len((ObjRange *)o);
+        case OBJ_HANDLE:      /* native classes may define the dunders too */
         case OBJ_INSTANCE: {
             Value *m = vm_class_lookup(o->cls, vm->s_len);
             if (!m)
@@ -643,13 +645,14 @@ Value vm_iter(Thread *t, Value v)
         }
         case OBJ_ITER:
             return val_dup(v);
+        case OBJ_HANDLE:      /* native classes may define the dunders too */
         case OBJ_INSTANCE: {
             Value *m = vm_class_lookup(o->cls, vm->s_iter);
             if (m) {
                 Value r = call_dunder(t, v, *m, 0, NULL);
                 if (IS_ERR(r) || IS_KIND(r, OBJ_ITER))
                     return r;
-                if (IS_INSTANCE(r) && vm_class_lookup(r.as.o->cls, vm->s_next)) {
+                if ((IS_INSTANCE(r) || IS_KIND(r, OBJ_HANDLE)) && vm_class_lookup(r.as.o->cls, vm->s_next)) {
                     ObjIter *it = iter_new(vm, iter_user_next, r);
                     val_decref(r);
                     return val_obj(&it->obj);
@@ -675,7 +678,7 @@ Value vm_next(Thread *t, Value it)
 {
     if (IS_KIND(it, OBJ_ITER))
         return AS_ITER(it)->next(t, AS_ITER(it));
-    if (IS_INSTANCE(it)) {
+    if (IS_INSTANCE(it) || IS_KIND(it, OBJ_HANDLE)) {
         Value *m = vm_class_lookup(it.as.o->cls, t->vm->s_next);
         if (m) {
             Value r = call_dunder(t, it, *m, 0, NULL);
@@ -750,6 +753,7 @@ Value vm_getitem(Thread *t, Value obj, Value key)
                 return vm_raise(t, EXC_IndexError, "range object index out of range");
             return val_int(r->start + i * r->step);
         }
+        case OBJ_HANDLE:      /* native classes may define the dunders too */
         case OBJ_INSTANCE: {
             Value *m = vm_class_lookup(o->cls, vm->s_getitem);
             if (m)
@@ -771,6 +775,7 @@ int vm_setitem(Thread *t, Value obj, Value key, Value v)
         switch (o->kind) {
         case OBJ_LIST: return list_setitem(t, (ObjList *)o, key, v);
         case OBJ_DICT: return dict_set(t, (ObjDict *)o, key, v);
+        case OBJ_HANDLE:      /* native classes may define the dunders too */
         case OBJ_INSTANCE: {
             Value *m = vm_class_lookup(o->cls, vm->s_setitem);
             if (m) {
@@ -809,6 +814,7 @@ int vm_delitem(Thread *t, Value obj, Value key)
             }
             return 0;
         }
+        case OBJ_HANDLE:      /* native classes may define the dunders too */
         case OBJ_INSTANCE: {
             Value *m = vm_class_lookup(o->cls, str_intern_cstr(vm, "__delitem__"));
             if (m) {
@@ -862,6 +868,7 @@ int vm_contains(Thread *t, Value container, Value item)
                 return 0;
             return (i - r->start) % r->step == 0;
         }
+        case OBJ_HANDLE:      /* native classes may define the dunders too */
         case OBJ_INSTANCE: {
             Value *m = vm_class_lookup(o->cls, vm->s_contains);
             if (m) {

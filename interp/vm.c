@@ -3163,6 +3163,19 @@ static Value wrapper_ctor(Thread *t, Value self, int argc, const Value *argv, Ob
     return val_obj(&w->obj);
 }
 
+static Value slice_ctor(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw)
+{
+    (void)self;
+    if (!arg_count(t, "slice", argc, kw, 1, 3))
+        return VAL_ERR;
+    Vm *vm = t->vm;
+    ObjSlice *sl = (ObjSlice *)obj_alloc(vm, sizeof(ObjSlice), OBJ_SLICE, vm->types[TY_SLICE]);
+    sl->start = argc == 1 ? VAL_NONE : val_dup(argv[0]);
+    sl->stop = val_dup(argv[argc == 1 ? 0 : 1]);
+    sl->step = argc == 3 ? val_dup(argv[2]) : VAL_NONE;
+    return val_obj(&sl->obj);
+}
+
 static Value staticmethod_ctor(Thread *t, Value self, int argc, const Value *argv, ObjTuple *kw)
 {
     return wrapper_ctor(t, self, argc, argv, kw, WRAP_STATIC);
@@ -3270,6 +3283,7 @@ Vm *vm_new(const VmConfig *cfg)
     vm->types[TY_STATICMETHOD]->ctor = staticmethod_ctor;
     vm->types[TY_CLASSMETHOD]->ctor = classmethod_ctor;
     vm->types[TY_PROPERTY]->ctor = property_ctor;
+    vm->types[TY_SLICE]->ctor = slice_ctor;
     add_methods(vm, vm->types[TY_OBJECT], object_methods);
     add_methods(vm, vm->types[TY_STR], str_methods);
     add_methods(vm, vm->types[TY_BYTES], bytes_methods);
@@ -3305,7 +3319,7 @@ Vm *vm_new(const VmConfig *cfg)
     vm_add_natives(vm, vm->builtins, builtin_functions);
     for (int i = 0; i < TY__COUNT; i++) {
         static const int exposed[] = {TY_OBJECT, TY_BOOL, TY_INT, TY_FLOAT, TY_STR, TY_BYTES, TY_LIST,
-                                      TY_TUPLE, TY_DICT, TY_SET, TY_RANGE, TY_TYPE, TY_STATICMETHOD,
+                                      TY_TUPLE, TY_DICT, TY_SET, TY_RANGE, TY_SLICE, TY_TYPE, TY_STATICMETHOD,
                                       TY_CLASSMETHOD, TY_PROPERTY};
         for (size_t j = 0; j < sizeof exposed / sizeof *exposed; j++)
             if (exposed[j] == i)
