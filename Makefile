@@ -3,7 +3,7 @@
 #   make                      build ./gilscope (objects in build/release/)
 #   make test                 install missing packages, build, run every test
 #   make demo                 install missing packages, build, run the demo
-#   make bench                gilscope vs python3 vs lua5.4
+#   make bench                gilscope vs python3 vs lua5.4; the GIL experiments
 #   make SANITIZER=address    (or undefined, thread) objects and binary in
 #                             build/address/; `make test SANITIZER=...` tests it
 #   make install PREFIX=/usr DESTDIR=/tmp/pkg;  make uninstall;  make clean
@@ -212,6 +212,7 @@ test: $(BIN) $(UNIT_BINS)
 
 bench: $(BIN)
 	$(Q)$(PYTHON) bench/run.py --gilscope $(BIN)
+	$(Q)$(PYTHON) bench/gil.py --gilscope $(BIN)
 
 COUNTDOWN := data/workloads/countdown.py
 demo: $(BIN)
