@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -117,6 +118,10 @@ typedef struct Reader {
     bool fatal;
     size_t runs_cap;
     size_t notes_cap;
+    TraceEventSink sink;        /* streaming: events go here, not into the lanes */
+    void *sink_ctx;
+    TraceEvent *scratch;
+    size_t scratch_cap;
 } Reader;
 
 static void note(Reader *r, uint64_t off, const char *fmt, ...)
@@ -322,14 +327,19 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
     if (c.bad || tid > UINT32_MAX || seq > UINT32_MAX || n > (uint64_t)(c.end - c.p) / 2)
         return false;
     TraceLane *l = lane_get(proc, (uint32_t)tid);
-    if (l->nev + n > l->cap_) {
+    if (r->sink) {
+        if (n > r->scratch_cap) {
+            r->scratch_cap = n > 4096 ? n : 4096;
+            r->scratch = mem_realloc(r->scratch, r->scratch_cap * sizeof *r->scratch);
+        }
+    } else if (l->nev + n > l->cap_) {
         size_t cap = l->cap_ ? l->cap_ : 1024;
         while (cap < l->nev + n)
             cap *= 2;
         l->ev = mem_realloc(l->ev, cap * sizeof *l->ev);
         l->cap_ = cap;
     }
-    TraceEvent *out = l->ev + l->nev;
+    TraceEvent *out = r->sink ? r->scratch : l->ev + l->nev;
     uint64_t lost = 0;
     for (uint64_t i = 0; i < n; i++) {
         if (c.p >= c.end)
@@ -360,6 +370,14 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
         }
     }
     l->next_seq_ = (uint32_t)seq + 1;
+    if (r->sink && n) {
+        /* The lanes keep no events: track the run's extent here. */
+        if (run->events == 0 || out[0].ns < run->first_ns)
+            run->first_ns = out[0].ns;
+        if (run->events == 0 || out[n - 1].ns > run->last_ns)
+            run->last_ns = out[n - 1].ns;
+        r->sink(r->sink_ctx, (size_t)(run - r->tf->runs), proc->pid, l->tid, out, n);
+    }
     l->nev += n;
     l->chunks++;
     l->lost += lost;
@@ -555,7 +573,7 @@ static void run_finish(TraceRun *run)
         for (size_t j = 0; j < p->nlanes; j++) {
             TraceLane *l = &p->lanes[j];
             lane_lost += l->lost;
-            if (l->nev) {
+            if (l->nev && l->ev) {
                 if (!any || l->ev[0].ns < run->first_ns)
                     run->first_ns = l->ev[0].ns;
                 if (!any || l->ev[l->nev - 1].ns > run->last_ns)
@@ -610,8 +628,17 @@ void trace_file_free(TraceFile *tf)
     free(tf);
 }
 
+static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
+                                char *err, size_t errsize, TraceEventSink sink, void *ctx);
+
 TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
                                char *err, size_t errsize)
+{
+    return read_mem(buf, len, name, out, err, errsize, NULL, NULL);
+}
+
+static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
+                                char *err, size_t errsize, TraceEventSink sink, void *ctx)
 {
     *out = NULL;
     if (errsize)
@@ -620,7 +647,8 @@ TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, Tr
     name = name ? name : "(memory)";
     tf->name = str_dup_n((const uint8_t *)name, strlen(name));
     tf->size = len;
-    Reader r = { .tf = tf, .buf = buf, .len = len, .err = err, .errsize = errsize };
+    Reader r = { .tf = tf, .buf = buf, .len = len, .err = err, .errsize = errsize, .sink = sink,
+                 .sink_ctx = ctx };
     if (len == 0)
         fail(&r, 0, false, "empty file, not a gilscope trace");
     else if (len < 4 || memcmp(buf, "GILT", 4) != 0)
@@ -629,6 +657,7 @@ TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, Tr
         scan(&r);
     if (!r.fatal && tf->nruns == 0)
         fail(&r, 0, false, "no readable chunk%s", tf->truncated ? " (truncated)" : "");
+    free(r.scratch);
     if (r.fatal) {
         trace_file_free(tf);
         return TRACE_READ_EFORMAT;
@@ -687,4 +716,47 @@ TraceReadStatus trace_read_file(const char *path, TraceFile **out, char *err, si
     TraceReadStatus st_read = trace_read_mem(buf, n, path, out, err, errsize);
     free(buf);
     return st_read;
+}
+
+TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, void *ctx, TraceFile **out,
+                                       char *err, size_t errsize)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (errsize)
+            snprintf(err, errsize, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return TRACE_READ_EIO;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+        close(fd);
+        TraceFile *tf = NULL;
+        TraceReadStatus s = trace_read_file(path, &tf, err, errsize);
+        if (s != TRACE_READ_OK)
+            return s;
+        /* Hand the stored events over as if streamed. */
+        for (size_t i = 0; i < tf->nruns; i++)
+            for (size_t p = 0; p < tf->runs[i].nprocs; p++)
+                for (size_t l = 0; l < tf->runs[i].procs[p].nlanes; l++) {
+                    TraceLane *ln = &tf->runs[i].procs[p].lanes[l];
+                    sink(ctx, i, ln->pid, ln->tid, ln->ev, ln->nev);
+                }
+        *out = tf;
+        return TRACE_READ_OK;
+    }
+    size_t len = (size_t)st.st_size;
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        if (errsize)
+            snprintf(err, errsize, "%s: %s", path, strerror(errno));
+        return TRACE_READ_EIO;
+    }
+    madvise(map, len, MADV_SEQUENTIAL);
+    TraceReadStatus s = read_mem(map, len, path, out, err, errsize, sink, ctx);
+    munmap(map, len);
+    return s;
 }

@@ -117,6 +117,18 @@ TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, Tr
 TraceReadStatus trace_read_file(const char *path, TraceFile **out, char *err, size_t errsize);
 void trace_file_free(TraceFile *tf);
 
+/* Streaming, for traces too large to hold decoded (the viewer's model):
+ * each well-formed EVENTS chunk is decoded into a scratch array and handed
+ * to sink(ctx, run index in tf->runs, pid, tid, ev, n) instead of being
+ * stored; the lanes of *out then have ev == NULL but every other field
+ * (nev, lost, chunks, missing_chunks, names) and the runs' first_ns/last_ns
+ * are filled as usual.  Chunks of one lane arrive in file order; a lane's
+ * missing_chunks may grow between calls (a gap before this chunk).  Regular
+ * files are memory-mapped.  Status and messages as trace_read_file. */
+typedef void (*TraceEventSink)(void *ctx, size_t run, uint32_t pid, uint32_t tid, const TraceEvent *ev, size_t n);
+TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, void *ctx, TraceFile **out,
+                                       char *err, size_t errsize);
+
 /* "GIL_ACQUIRE", ..., or "UNKNOWN" for a kind this reader does not know. */
 const char *trace_event_name(unsigned kind);
 /* "sleep", "socket", ... for a TraceBlock, "other" if out of range. */
