@@ -18,6 +18,7 @@
 #include "interp/gil.h"
 #include "interp/trace.h"
 #include "interp/vm.h"
+#include "viz/export.h"
 
 #define GILSCOPE_VERSION "0.1.0"
 
@@ -33,6 +34,8 @@ static void usage(FILE *out)
           "commands:\n"
           "  run [options] FILE [ARGS...] run a workload (threads, a GIL policy, a trace)\n"
           "  stats T.gilt [--json]        the statistics of a trace\n"
+          "  export T.gilt... -o OUT      a chart (PNG, SVG, PDF) or Perfetto JSON of traces\n"
+          "  synth --events N --threads K -o F.gilt   a synthetic trace\n"
           "\n"
           "options:\n"
           "  -h, --help                   show this help\n"
@@ -365,6 +368,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "stats") == 0)
         return stats_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return export_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "synth") == 0)
+        return synth_main(argc - 1, argv + 1);
     fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
     return EX_USAGE;
 }

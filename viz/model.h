@@ -111,6 +111,8 @@ typedef struct ModelPane {
     ModelRange total;           /* sums over its lanes */
     double wait_share;          /* wait / (run + wait) over all lanes, 0..1 */
     uint64_t events, lost;
+    uint64_t *ticks_map_;       /* private: cumulative ticks at nticks_map_ evenly spaced times */
+    size_t nticks_map_;
 } ModelPane;
 
 typedef struct Model {
