@@ -126,6 +126,12 @@ static Value lock_acquire(Thread *t, Value self, int argc, const Value *argv, Ob
     pthread_mutex_unlock(&l->mu);
     if (got || !blocking)
         return val_bool(got);
+    if (t->vm->mode == VM_MODE_SEQUENTIAL && timeout < 0)
+        /* one thread runs at a time, to completion: nobody else can release it */
+        return vm_raise(t, EXC_RuntimeError,
+                        "deadlock: --mode sequential runs started threads one after another, "
+                        "so nothing can release the lock this thread waits for "
+                        "(the workload needs its threads to run at the same time)");
     int r = lock_wait(t, l, timeout, kind);
     if (r < 0) {
         atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
