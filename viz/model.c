@@ -708,6 +708,8 @@ Model *model_builder_finish(ModelBuilder *b)
             ModelLaneStore *s = p->lanes[l].store_;
             s->start = s->b.first_ns;
             s->end = s->b.last_ns;
+            if (s->n > 1 && st_t(s, s->n - 1) >= s->end)
+                st_pop(s);      /* the state after the last event has no length */
             s->start_ticks = s->b.first_ticks;
             s->end_ticks = s->b.last_ticks;
             if (s->start < base)
@@ -997,7 +999,8 @@ static void cum_at(const ModelLaneStore *s, uint64_t t, Lod *out)
     if (t > s->end)
         t = s->end;
     size_t idx = t <= s->start ? 0 : lower_bound(s, t);
-    size_t b = idx >> LOD_SHIFT;
+    /* lod[b] must stop before interval idx-1, which may be cut at t. */
+    size_t b = idx ? (idx - 1) >> LOD_SHIFT : 0;
     *out = s->lod[b];
     size_t j = b << LOD_SHIFT;
     if (j >= idx)
