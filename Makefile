@@ -205,6 +205,7 @@ SUITE_ARGS += --suite "$(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scal
 endif
 # The threading programs under the three --mode values (tests/run_modes.sh).
 SUITE_ARGS += --suite "sh tests/run_modes.sh $(BIN)"
+SUITE_ARGS += --suite "$(PYTHON) tests/run_export_tests.py --gilscope $(BIN)"
 
 test: $(BIN) $(UNIT_BINS)
 	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
@@ -213,6 +214,7 @@ test: $(BIN) $(UNIT_BINS)
 bench: $(BIN)
 	$(Q)$(PYTHON) bench/run.py --gilscope $(BIN)
 	$(Q)$(PYTHON) bench/gil.py --gilscope $(BIN)
+	$(Q)$(PYTHON) bench/viz.py --gilscope $(BIN)
 
 COUNTDOWN := data/workloads/countdown.py
 demo: $(BIN)

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -145,6 +146,73 @@ static int export_json(const Model *m, const DrawView *v, const char *path, char
     return 0;
 }
 
+static void xml_escape(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", fp);
+        else if (*s == '>')
+            fputs("&gt;", fp);
+        else if (*s == '&')
+            fputs("&amp;", fp);
+        else
+            fputc(*s, fp);
+    }
+}
+
+/* Cairo writes text as glyph outlines: add a <title> and a <desc> naming
+ * the panes and lanes, so the SVG stays searchable and accessible. */
+static int svg_add_text(const Model *m, const DrawView *v, const char *path, char *err, size_t errsize)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        goto fail;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        fclose(fp);
+        goto fail;
+    }
+    fclose(fp);
+    buf[n] = 0;
+    char *root = strstr(buf, "<svg");
+    char *gt = root ? strchr(root, '>') : NULL;
+    if (!gt) {
+        free(buf);
+        return 0;
+    }
+    fp = fopen(path, "wb");
+    if (!fp) {
+        free(buf);
+        goto fail;
+    }
+    fwrite(buf, 1, (size_t)(gt + 1 - buf), fp);
+    fputs("\n<title>", fp);
+    xml_escape(fp, v->title ? v->title : "GIL timeline");
+    fputs("</title>\n<desc>", fp);
+    for (size_t p = 0; p < m->npanes; p++) {
+        xml_escape(fp, m->panes[p].label);
+        fputs(": ", fp);
+        for (size_t l = 0; l < m->panes[p].nlanes; l++) {
+            fputs(l ? ", " : "", fp);
+            xml_escape(fp, m->panes[p].lanes[l].name);
+        }
+        fputs(". ", fp);
+    }
+    fputs("</desc>", fp);
+    fwrite(gt + 1, 1, strlen(gt + 1), fp);
+    free(buf);
+    if (fclose(fp) != 0)
+        goto fail;
+    return 0;
+fail:
+    snprintf(err, errsize, "%s: %s", path, strerror(errno));
+    return -1;
+}
+
 int export_write(const Model *m, const DrawView *v, const char *path, char *err, size_t errsize)
 {
     ExportFormat f = export_format_of(path);
@@ -181,5 +249,5 @@ int export_write(const Model *m, const DrawView *v, const char *path, char *err,
                                                                              : cairo_status_to_string(st));
         return -1;
     }
-    return 0;
+    return f == EXPORT_SVG ? svg_add_text(m, v, path, err, errsize) : 0;
 }
