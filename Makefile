@@ -206,6 +206,8 @@ endif
 # The threading programs under the three --mode values (tests/run_modes.sh).
 SUITE_ARGS += --suite "sh tests/run_modes.sh $(BIN)"
 SUITE_ARGS += --suite "$(PYTHON) tests/run_export_tests.py --gilscope $(BIN)"
+# The viewer off-screen and under xvfb-run: replayed keys and mouse, pixels checked.
+SUITE_ARGS += --suite "$(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)"
 
 test: $(BIN) $(UNIT_BINS)
 	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \

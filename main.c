@@ -19,6 +19,7 @@
 #include "interp/trace.h"
 #include "interp/vm.h"
 #include "viz/export.h"
+#include "viz/viewer.h"
 
 #define GILSCOPE_VERSION "0.1.0"
 
@@ -34,6 +35,7 @@ static void usage(FILE *out)
           "commands:\n"
           "  run [options] FILE [ARGS...] run a workload (threads, a GIL policy, a trace)\n"
           "  stats T.gilt [--json]        the statistics of a trace\n"
+          "  view T.gilt...               the interactive viewer (press ? in it for the keys)\n"
           "  export T.gilt... -o OUT      a chart (PNG, SVG, PDF) or Perfetto JSON of traces\n"
           "  synth --events N --threads K -o F.gilt   a synthetic trace\n"
           "\n"
@@ -368,6 +370,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "stats") == 0)
         return stats_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "view") == 0)
+        return view_main(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return export_main(argc - 1, argv + 1);
     if (strcmp(cmd, "synth") == 0)
