@@ -56,7 +56,8 @@ enum { META_THREAD_NAME = 1, META_MARK_TEXT = 2, META_THREAD_CPU = 3 };
 enum {
     CLOSE_STATUS = 1, CLOSE_EVENTS = 2, CLOSE_LOST = 3, CLOSE_END_NS = 4,
     CLOSE_THREADS = 5, CLOSE_UNFINISHED = 6, CLOSE_CPU_USER_NS = 7,
-    CLOSE_CPU_SYS_NS = 8, CLOSE_BYTES = 9, CLOSE_WRITE_ERRNO = 10
+    CLOSE_CPU_SYS_NS = 8, CLOSE_BYTES = 9, CLOSE_WRITE_ERRNO = 10,
+    CLOSE_INTERP_SWITCHES = 11, CLOSE_INTERP = 12
 };
 
 /* The pool never shrinks below this many blocks, and grows by a few per
@@ -188,6 +189,8 @@ struct Tracer {
     char *path;
     uint64_t run_id;
     uint32_t pid;
+    bool foreign;               /* written for another process (TraceRunInfo.pid) */
+    TraceProcessInfo pinfo;     /* foreign: what its CLOSE chunk says; pinfo.interp owned */
     pthread_t writer;
     /* the writer's own */
     ByteBuf enc;
@@ -536,6 +539,7 @@ static void tracer_free(Tracer *tr)
     free(tr->meta_spare.p);
     free(tr->enc.p);
     free(tr->path);
+    free((char *)tr->pinfo.interp);
     free(tr);
 }
 
@@ -597,11 +601,20 @@ Tracer *trace_open(const char *path, const TraceRunInfo *info)
     uint64_t mono_ns = trace_now_ns();
     uint64_t run_id = splitmix64(real_ns ^ ((uint64_t)getpid() << 40) ^ mono_ns);
     Tracer *tr = tracer_new(path, fd, run_id);
+    if (info && info->pid) {
+        tr->pid = info->pid;
+        tr->foreign = true;
+        tr->sync = true;
+    }
+    if (info && info->start_ns && info->start_realtime_ns) {
+        mono_ns = info->start_ns;
+        real_ns = info->start_realtime_ns;
+    }
     ByteBuf *b = &tr->enc;
     chunk_begin(b);
     header_build(b, info, real_ns, mono_ns, tr->pid);
     int err = chunk_write(tr, b, CHUNK_HEADER);
-    if (!err)
+    if (!err && !tr->sync)
         err = writer_start(tr);
     if (err) {
         close(fd);
@@ -628,6 +641,32 @@ Tracer *trace_after_fork(Tracer *parent)
      * their own full buffers, one write() per TRACE_BUF_EVENTS events. */
     tr->sync = true;
     return tr;
+}
+
+Tracer *trace_open_process(Tracer *run, uint32_t pid)
+{
+    Tracer *tr = trace_after_fork(run);
+    if (tr) {
+        tr->pid = pid;
+        tr->foreign = true;
+    }
+    return tr;
+}
+
+void trace_set_process_info(Tracer *tr, const TraceProcessInfo *pi)
+{
+    if (!tr || !pi)
+        return;
+    pthread_mutex_lock(&tr->mu);
+    free((char *)tr->pinfo.interp);
+    tr->pinfo = *pi;
+    if (pi->interp) {
+        size_t len = strlen(pi->interp);
+        char *s = mem_alloc(len + 1);
+        memcpy(s, pi->interp, len + 1);
+        tr->pinfo.interp = s;
+    }
+    pthread_mutex_unlock(&tr->mu);
 }
 
 void trace_set_pool_limit(Tracer *tr, unsigned blocks)
@@ -682,8 +721,17 @@ int trace_close(Tracer *tr, bool interrupted)
     tlv_uv(b, CLOSE_END_NS, trace_now_ns());
     tlv_uv(b, CLOSE_THREADS, tr->nthreads);
     tlv_uv(b, CLOSE_UNFINISHED, tr->nlive);
-    tlv_uv(b, CLOSE_CPU_USER_NS, tv_ns(ru.ru_utime));
-    tlv_uv(b, CLOSE_CPU_SYS_NS, tv_ns(ru.ru_stime));
+    if (!tr->foreign) {
+        tlv_uv(b, CLOSE_CPU_USER_NS, tv_ns(ru.ru_utime));
+        tlv_uv(b, CLOSE_CPU_SYS_NS, tv_ns(ru.ru_stime));
+    } else if (tr->pinfo.has_cpu) {
+        tlv_uv(b, CLOSE_CPU_USER_NS, tr->pinfo.cpu_user_ns);
+        tlv_uv(b, CLOSE_CPU_SYS_NS, tr->pinfo.cpu_sys_ns);
+    }
+    if (tr->foreign && tr->pinfo.has_interp_switches)
+        tlv_uv(b, CLOSE_INTERP_SWITCHES, tr->pinfo.interp_switches);
+    if (tr->foreign && tr->pinfo.interp)
+        tlv_str(b, CLOSE_INTERP, tr->pinfo.interp);
     tlv_uv(b, CLOSE_BYTES, atomic_load_explicit(&tr->bytes, memory_order_relaxed));
     if (tr->write_errno)
         tlv_uv(b, CLOSE_WRITE_ERRNO, (uint64_t)tr->write_errno);
@@ -765,7 +813,30 @@ static void buf_put_loss(TraceBuf *tb, uint64_t ticks, uint64_t ns)
     }
 }
 
+static void record_slow_at(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks, uint64_t at);
+
 void trace_record_slow(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks)
+{
+    record_slow_at(tb, kind, arg, ticks, 0);
+}
+
+void trace_record_at(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks, uint64_t ns)
+{
+    if (!tb)
+        return;
+    if (tb->n < TRACE_BUF_EVENTS && tb->lost == 0) {
+        TraceEvent *e = &tb->ev[tb->n++];
+        e->ns = ns;
+        e->ticks = ticks;
+        e->arg = arg;
+        e->kind = (uint8_t)kind;
+        return;
+    }
+    record_slow_at(tb, kind, arg, ticks, ns);
+}
+
+/* at: the event's time, 0 = now. */
+static void record_slow_at(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks, uint64_t at)
 {
     TraceThread *tt = (TraceThread *)tb;
     Tracer *tr = tb->tracer;
@@ -784,7 +855,7 @@ void trace_record_slow(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t
         tb->lost++;
         return;
     }
-    uint64_t now = trace_now_ns();
+    uint64_t now = at ? at : trace_now_ns();
     if (tb->lost) {
         uint64_t was = tb->lost;
         buf_put_loss(tb, ticks, now);
@@ -813,7 +884,7 @@ void trace_thread_end(TraceBuf *tb)
     bool have_cpu = false;
     /* The caller is the thread itself (the contract), unless it never ran:
      * a thread registered by its parent whose start failed. */
-    if (tt->seq > 0 || tb->n > 0 || tb->lost > 0) {
+    if (!tr->foreign && (tt->seq > 0 || tb->n > 0 || tb->lost > 0)) {
         struct timespec ts;
         if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
             cpu_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;

@@ -82,6 +82,13 @@ typedef struct TraceRunInfo {
     int check_interval;         /* legacy, ticks */
     int cpus;                   /* CPUs the run may use (affinity), 0 = all */
     uint64_t cpu_mask;          /* the affinity mask (first 64 CPUs) */
+    /* A trace written for another process (`gilscope trace` converting a
+     * real CPython's record): its pid, 0 = the calling process.  Such a
+     * Tracer has no writer thread (the recording thread writes full
+     * buffers itself, so nothing is lost however fast it records) and
+     * records no CPU time of the caller. */
+    uint32_t pid;
+    uint64_t start_ns, start_realtime_ns;   /* the run's start, 0 = now */
 } TraceRunInfo;
 
 /* Opens path for writing and writes the header; starts the writer thread.
@@ -97,6 +104,24 @@ int trace_close(Tracer *tr, bool interrupted);
  * child's threads get new buffers; the parent's Tracer is not touched. */
 Tracer *trace_after_fork(Tracer *parent);
 
+/* Another process of run's run, writing to run's file (a converter's use,
+ * see TraceRunInfo.pid): same rules as a Tracer with info->pid set.  Close
+ * it with trace_close before closing run.  NULL with errno on failure. */
+Tracer *trace_open_process(Tracer *run, uint32_t pid);
+
+/* What the closing chunk of a converted process says about it (see
+ * data/FORMAT.md, CLOSE tags 7, 8, 11, 12): its CPU time and, for a real
+ * CPython, the interpreter's own count of GIL switches and its version.
+ * Strings are copied. */
+typedef struct TraceProcessInfo {
+    bool has_cpu;
+    uint64_t cpu_user_ns, cpu_sys_ns;
+    bool has_interp_switches;
+    uint64_t interp_switches;   /* gil->switch_number, minus its value at the first acquisition */
+    const char *interp;         /* "CPython 3.11.2 (main, ...)", or NULL */
+} TraceProcessInfo;
+void trace_set_process_info(Tracer *tr, const TraceProcessInfo *pi);
+
 /* Registers a thread (name may change later with trace_thread_name). */
 TraceBuf *trace_thread_begin(Tracer *tr, uint32_t tid, const char *name);
 void trace_thread_name(TraceBuf *tb, const char *name);
@@ -110,6 +135,9 @@ void trace_thread_end(TraceBuf *tb);
 /* Appends an event.  The hot path: no lock, no system call. */
 void trace_record_slow(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks);
 uint64_t trace_now_ns(void);
+/* Appends an event that happened at `ns` (a converter's use): the same as
+ * trace_record otherwise. */
+void trace_record_at(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks, uint64_t ns);
 
 static inline void trace_record(TraceBuf *tb, TraceEventKind kind, uint32_t arg, uint64_t ticks)
 {

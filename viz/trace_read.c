@@ -403,6 +403,11 @@ static bool parse_close(TraceProc *p, Cur c)
         case 7: p->cpu_user_ns = val_uv(&v, &ok); break;
         case 8: p->cpu_sys_ns = val_uv(&v, &ok); break;
         case 10: p->write_errno = (uint32_t)val_uv(&v, &ok); break;
+        case 11:
+            p->interp_switches = val_uv(&v, &ok);
+            p->has_interp_switches = true;
+            break;
+        case 12: hdr_set_str(&p->interp, &v); break;
         default: break;
         }
     }
@@ -614,6 +619,7 @@ void trace_file_free(TraceFile *tf)
                 free(proc->lanes[l].ev);
             }
             free(proc->lanes);
+            free(proc->interp);
         }
         free(run->procs);
         for (size_t m = 0; m < run->nmarks; m++)

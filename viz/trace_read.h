@@ -48,6 +48,9 @@ typedef struct TraceProc {
     uint32_t threads;           /* threads registered */
     uint32_t unfinished;        /* threads still registered at close (their last events are missing) */
     uint32_t write_errno;       /* a write failed (disk full...), 0 if not */
+    bool has_interp_switches;   /* a real CPython's own switch count was recorded (`gilscope trace`) */
+    uint64_t interp_switches;   /* gil->switch_number over the traced span */
+    char *interp;               /* the interpreter's version string; NULL if not recorded */
 } TraceProc;
 
 /* A user mark's text (EV_MARK's arg -> text). */
