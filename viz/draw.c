@@ -580,46 +580,9 @@ static void pane_header(Ctx *c, const Layout *L, size_t p, double y)
     (void)L;
 }
 
-/* The state bar and marks of one lane, column by column in device pixels. */
-static void draw_lane(Ctx *c, const Layout *L, size_t p, size_t l, double y, void *arg)
+static void bars_paths(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *edges,
+                       uint64_t (*sh)[MS__COUNT], double dby, double dbh, cairo_pattern_t *hatch)
 {
-    cairo_pattern_t *hatch = arg;
-    cairo_t *cr = c->cr;
-    const ModelLane *ln = &c->m->panes[p].lanes[l];
-    const DrawView *v = c->v;
-    double s = c->scale;
-    double strip = fmax(2, floor(L->lane_h * 0.3));
-    double by = y + strip, bh = L->lane_h - strip;
-    /* Name. */
-    size_t k = 0;
-    for (size_t i = 0; i < l; i++)
-        k += lane_shown(v, p, i);
-    if (fmod((double)k, L->name_every) == 0) {
-        double th_h = line_h(F_BODY);
-        text(c, F_BODY, L->px0 - 10, y + (L->lane_h - th_h) / 2 + 1, ln->name, c->th->fg, L->name_w - 10, 1);
-    }
-    cairo_save(cr);
-    set_rgb(cr, c->th->strip);
-    cairo_rectangle(cr, L->px0, y, L->px1 - L->px0, strip);
-    cairo_fill(cr);
-    cairo_restore(cr);
-    /* Columns in device pixels. */
-    int dx0 = (int)floor(L->px0 * s), dx1 = (int)ceil(L->px1 * s);
-    int ncol = dx1 - dx0;
-    if (ncol <= 0)
-        return;
-    uint64_t *edges = malloc((size_t)(ncol + 1) * sizeof *edges);
-    uint64_t (*sh)[MS__COUNT] = malloc((size_t)ncol * sizeof *sh);
-    for (int i = 0; i <= ncol; i++) {
-        double x = px_to_x(L, v, (dx0 + i) / s);
-        edges[i] = draw_x_to_ns(c->m, v, (int)p, x);
-        if (i && edges[i] < edges[i - 1])
-            edges[i] = edges[i - 1];
-    }
-    model_lane_columns(ln, edges, (size_t)ncol, sh);
-    cairo_save(cr);
-    cairo_scale(cr, 1 / s, 1 / s);      /* device pixels for the columns */
-    double dby = by * s, dbh = bh * s;
     /* Pure columns merge into runs; mixed ones stack their shares. */
     for (int st = 0; st < MS__COUNT; st++) {
         int run0 = -1;
@@ -672,6 +635,124 @@ static void draw_lane(Ctx *c, const Layout *L, size_t p, size_t l, double y, voi
         cairo_fill(cr);
     }
     free(mixed);
+}
+
+/* The same bars written straight into an ARGB32/RGB24 image target whose
+ * device space is cr's (no transform beyond the scale): false if cr is
+ * not such a target.  Gaps are drawn hatched by hand. */
+static bool bars_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *edges,
+                        uint64_t (*sh)[MS__COUNT], double dby, double dbh)
+{
+    cairo_surface_t *t = cairo_get_target(cr);
+    if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
+        return false;
+    cairo_format_t f = cairo_image_surface_get_format(t);
+    if (f != CAIRO_FORMAT_ARGB32 && f != CAIRO_FORMAT_RGB24)
+        return false;
+    double ux = 0, uy = 0;
+    cairo_user_to_device(cr, &ux, &uy);
+    double one_x = 1, one_y = 0;
+    cairo_user_to_device_distance(cr, &one_x, &one_y);
+    if (ux != 0 || uy != 0 || one_x != 1 || one_y != 0)
+        return false;
+    cairo_surface_flush(t);
+    unsigned char *data = cairo_image_surface_get_data(t);
+    int W = cairo_image_surface_get_width(t), H = cairo_image_surface_get_height(t);
+    int stride = cairo_image_surface_get_stride(t);
+    double clip_y = c->H * c->scale;
+    uint32_t col[MS__COUNT];
+    for (int st = 0; st < MS__COUNT; st++) {
+        Rgb k = c->th->state[st];
+        col[st] = 0xff000000u | (uint32_t)lround(k.r * 255) << 16 | (uint32_t)lround(k.g * 255) << 8 |
+                  (uint32_t)lround(k.b * 255);
+    }
+    Rgb bgc = c->th->bg;
+    uint32_t bg = 0xff000000u | (uint32_t)lround(bgc.r * 255) << 16 | (uint32_t)lround(bgc.g * 255) << 8 |
+                  (uint32_t)lround(bgc.b * 255);
+    int y0 = (int)lround(dby), y1 = (int)lround(dby + dbh);
+    if (y0 < 0)
+        y0 = 0;
+    if (y1 > H)
+        y1 = H;
+    if (y1 > (int)clip_y)
+        y1 = (int)clip_y;
+    int h = y1 - y0;
+    if (h <= 0)
+        return true;
+    for (int i = 0; i < ncol; i++) {
+        int x = dx0 + i;
+        if (x < 0 || x >= W)
+            continue;
+        uint64_t span = edges[i + 1] - edges[i];
+        if (!span)
+            continue;
+        /* From the bottom up, in legend order. */
+        double acc = 0;
+        int yb = y1;
+        for (int st = 0; st < MS__COUNT; st++) {
+            if (!sh[i][st])
+                continue;
+            acc += (double)sh[i][st] / (double)span;
+            int ya = y1 - (int)lround(acc * h);
+            if (ya < y0)
+                ya = y0;
+            for (int y = ya; y < yb; y++) {
+                uint32_t px = col[st];
+                if (st == MS_GAP && ((x + y) & 7) >= 3)
+                    px = bg;
+                *(uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4) = px;
+            }
+            yb = ya;
+        }
+    }
+    cairo_surface_mark_dirty_rectangle(t, dx0 < 0 ? 0 : dx0, y0, ncol, h);
+    return true;
+}
+
+/* The state bar and marks of one lane, column by column in device pixels. */
+static void draw_lane(Ctx *c, const Layout *L, size_t p, size_t l, double y, void *arg)
+{
+    cairo_pattern_t *hatch = arg;
+    cairo_t *cr = c->cr;
+    const ModelLane *ln = &c->m->panes[p].lanes[l];
+    const DrawView *v = c->v;
+    double s = c->scale;
+    double strip = fmax(2, floor(L->lane_h * 0.3));
+    double by = y + strip, bh = L->lane_h - strip;
+    /* Name. */
+    size_t k = 0;
+    for (size_t i = 0; i < l; i++)
+        k += lane_shown(v, p, i);
+    if (fmod((double)k, L->name_every) == 0) {
+        double th_h = line_h(F_BODY);
+        text(c, F_BODY, L->px0 - 10, y + (L->lane_h - th_h) / 2 + 1, ln->name, c->th->fg, L->name_w - 10, 1);
+    }
+    cairo_save(cr);
+    set_rgb(cr, c->th->strip);
+    cairo_rectangle(cr, L->px0, y, L->px1 - L->px0, strip);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    /* Columns in device pixels. */
+    int dx0 = (int)floor(L->px0 * s), dx1 = (int)ceil(L->px1 * s);
+    int ncol = dx1 - dx0;
+    if (ncol <= 0)
+        return;
+    uint64_t *edges = malloc((size_t)(ncol + 1) * sizeof *edges);
+    uint64_t (*sh)[MS__COUNT] = malloc((size_t)ncol * sizeof *sh);
+    for (int i = 0; i <= ncol; i++) {
+        double x = px_to_x(L, v, (dx0 + i) / s);
+        edges[i] = draw_x_to_ns(c->m, v, (int)p, x);
+        if (i && edges[i] < edges[i - 1])
+            edges[i] = edges[i - 1];
+    }
+    model_lane_columns(ln, edges, (size_t)ncol, sh);
+    cairo_save(cr);
+    cairo_scale(cr, 1 / s, 1 / s);      /* device pixels for the columns */
+    double dby = by * s, dbh = bh * s;
+    /* On an image surface (the viewer, PNG) the bars are written as pixels:
+     * a dense trace would otherwise be tens of thousands of rectangles. */
+    if (!bars_pixels(c, cr, dx0, ncol, edges, sh, dby, dbh))
+        bars_paths(c, cr, dx0, ncol, edges, sh, dby, dbh, hatch);
     /* Marks: at most one tick per kind per column (one binary search per edge). */
     double dsy = y * s, dsh = strip * s;
     unsigned char *kinds = calloc((size_t)ncol, 1);
