@@ -1068,6 +1068,9 @@ static int open_video(bool offscreen)
 {
     if (offscreen) {
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+        /* the window's pixels in plain memory, not in an OpenGL texture that
+         * Mesa's software rasteriser would draw (half the frame time) */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     } else if (!getenv("SDL_VIDEODRIVER") && !getenv("WAYLAND_DISPLAY") && !getenv("XDG_RUNTIME_DIR")) {
         /* libwayland would print an error of its own when it cannot work
          * anyway: try every driver but that one, in SDL's order */
@@ -1106,7 +1109,8 @@ static int viewer_open_window(Viewer *vw, const ViewOptions *o)
                                SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!vw->win)
         return -1;
-    vw->ren = SDL_CreateRenderer(vw->win, -1, 0);
+    /* off-screen, an OpenGL renderer would be Mesa's software rasteriser */
+    vw->ren = SDL_CreateRenderer(vw->win, -1, o->offscreen ? SDL_RENDERER_SOFTWARE : 0);
     if (!vw->ren)
         vw->ren = SDL_CreateRenderer(vw->win, -1, SDL_RENDERER_SOFTWARE);
     if (!vw->ren)
