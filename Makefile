@@ -42,6 +42,14 @@ else
 BIN := $(BUILD)/gilscope
 endif
 
+# libgilscope-preload.so (`gilscope trace`) sits next to the binary, where
+# gilscope looks for it; it is never sanitized (it runs inside CPython).
+ifeq ($(SANITIZER),)
+PRELOAD := libgilscope-preload.so
+else
+PRELOAD := $(BUILD)/libgilscope-preload.so
+endif
+
 ifeq ($(V),1)
 Q :=
 else
@@ -157,7 +165,7 @@ endif
 # ---- build ------------------------------------------------------------------
 .PHONY: all test bench demo install uninstall clean deps
 
-all: $(BIN)
+all: $(BIN) $(PRELOAD)
 
 $(BIN): $(OBJS) $(FLAGS_FILE)
 	@echo "  LD      $@"
@@ -167,6 +175,14 @@ $(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The preload library: plain C11, only libc/libdl, no object of gilscope's.
+PRELOAD_SRCS := $(wildcard trace/*.c)
+$(PRELOAD): $(PRELOAD_SRCS) $(wildcard trace/*.h) $(FLAGS_FILE)
+	@mkdir -p $(@D)
+	@echo "  CC LD   $@"
+	$(Q)$(CC) -D_GNU_SOURCE $(CPPFLAGS) -std=c11 $(WARNINGS) -O2 -g -fPIC -fvisibility=hidden -pthread \
+		$(CFLAGS) -shared $(PRELOAD_SRCS) -o $@ $(LDFLAGS) -ldl
 
 # The interpreter loop: keep one indirect jump per opcode (GCC's
 # cross-jumping would merge them into one, as slow as a switch).
@@ -209,11 +225,11 @@ SUITE_ARGS += --suite "$(PYTHON) tests/run_export_tests.py --gilscope $(BIN)"
 # The viewer off-screen and under xvfb-run: replayed keys and mouse, pixels checked.
 SUITE_ARGS += --suite "$(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)"
 
-test: $(BIN) $(UNIT_BINS)
+test: $(BIN) $(PRELOAD) $(UNIT_BINS)
 	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
 		$(addprefix --unit ,$(UNIT_BINS)) $(PROGRAM_ARGS) $(SUITE_ARGS)
 
-bench: $(BIN)
+bench: $(BIN) $(PRELOAD)
 	$(Q)$(PYTHON) bench/run.py --gilscope $(BIN)
 	$(Q)$(PYTHON) bench/gil.py --gilscope $(BIN)
 	$(Q)$(PYTHON) bench/viz.py --gilscope $(BIN)
@@ -225,12 +241,13 @@ demo: $(BIN)
 	@echo "== python3 $(COUNTDOWN)"
 	$(Q)$(PYTHON) $(COUNTDOWN)
 
-install: $(BIN)
+install: $(BIN) $(PRELOAD)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/gilscope
+	install -m 755 $(PRELOAD) $(DESTDIR)$(BINDIR)/libgilscope-preload.so
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/gilscope
+	rm -f $(DESTDIR)$(BINDIR)/gilscope $(DESTDIR)$(BINDIR)/libgilscope-preload.so
 
 clean:
-	rm -rf build gilscope
+	rm -rf build gilscope libgilscope-preload.so
