@@ -3,7 +3,6 @@
  */
 #include "object.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +55,10 @@ typedef struct PoolBlock {
 static _Thread_local PoolBlock *pool[POOL_CLASSES];
 static _Thread_local int pool_count[POOL_CLASSES];
 
+/* A block's size class is kept in the high byte of its Obj flags (0: not
+ * pooled, freed with free()), so releasing it needs no malloc_usable_size. */
+#define POOL_CLASS(o) ((unsigned)(o)->flags >> 8)
+
 static void *pool_get(size_t size, size_t *rounded)
 {
     size_t cls = (size + 15) / 16;
@@ -69,12 +72,11 @@ static void *pool_get(size_t size, size_t *rounded)
     return mem_alloc(*rounded);
 }
 
-static void pool_put(void *p)
+static void pool_put(Obj *p)
 {
-    /* the usable size of a block asked as k*16 bytes is k*16 + 8: class k */
-    size_t cls = malloc_usable_size(p) / 16;
-    if (cls < POOL_CLASSES && pool_count[cls] < POOL_DEPTH) {
-        PoolBlock *b = p;
+    unsigned cls = POOL_CLASS(p);
+    if (cls > 0 && cls < POOL_CLASSES && pool_count[cls] < POOL_DEPTH) {
+        PoolBlock *b = (PoolBlock *)(void *)p;
         b->next = pool[cls];
         pool[cls] = b;
         pool_count[cls]++;
@@ -95,11 +97,12 @@ void obj_pool_drain(void)
     }
 }
 
-Obj *obj_alloc(Vm *vm, size_t size, ObjKind kind, ObjClass *cls)
+Obj *obj_alloc_var(Vm *vm, size_t fixed, size_t size, ObjKind kind, ObjClass *cls)
 {
     size_t rounded;
     Obj *o = pool_get(size, &rounded);
-    memset(o, 0, size);
+    memset(o, 0, fixed);
+    o->flags = (uint16_t)(rounded / 16 < POOL_CLASSES ? (rounded / 16) << 8 : 0);
     o->rc = 1;
     o->kind = (uint16_t)kind;
     o->cls = cls;
@@ -109,6 +112,11 @@ Obj *obj_alloc(Vm *vm, size_t size, ObjKind kind, ObjClass *cls)
     head->gc_next->gc_prev = o;
     head->gc_next = o;
     return o;
+}
+
+Obj *obj_alloc(Vm *vm, size_t size, ObjKind kind, ObjClass *cls)
+{
+    return obj_alloc_var(vm, size, size, kind, cls);
 }
 
 /* Frees what o owns besides references: arrays, native resources. */

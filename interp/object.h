@@ -76,6 +76,9 @@ void mem_free(void *p);
 /* Allocates size bytes (>= sizeof(Obj)), zeroed, rc = 1, linked into vm's list.
  * The block comes from malloc (so mem_realloc works on it), maybe recycled. */
 Obj *obj_alloc(Vm *vm, size_t size, ObjKind kind, ObjClass *cls);
+/* As obj_alloc, for a variable-size object: only the first `fixed` bytes
+ * (the struct before its flexible array) are zeroed. */
+Obj *obj_alloc_var(Vm *vm, size_t fixed, size_t size, ObjKind kind, ObjClass *cls);
 /* Frees the calling thread's cache of recycled blocks (at thread exit). */
 void obj_pool_drain(void);
 

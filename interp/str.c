@@ -149,8 +149,8 @@ uint32_t str_decode_utf8(const char *s, int64_t len, int64_t *pos)
 
 ObjStr *str_new(Vm *vm, const char *s, int64_t len)
 {
-    ObjStr *o = (ObjStr *)obj_alloc(vm, sizeof(ObjStr) + (size_t)len + 1, OBJ_STR,
-                                    vm->types[TY_STR]);
+    ObjStr *o = (ObjStr *)obj_alloc_var(vm, sizeof(ObjStr), sizeof(ObjStr) + (size_t)len + 1, OBJ_STR,
+                                        vm->types[TY_STR]);
     if (len > 0)
         memcpy(o->chars, s, (size_t)len);
     o->chars[len] = '\0';

@@ -1379,6 +1379,7 @@ static bool str_append_inplace(Thread *t, Value *slot, Value *top, ObjStr *b)
     Obj *prev = a->obj.gc_prev, *next = a->obj.gc_next;
     int64_t newlen = a->len + b->len;
     ObjStr *n = mem_realloc(a, sizeof(ObjStr) + (size_t)newlen + 1);
+    n->obj.flags &= 0xff;   /* no longer the size of its pool class: free() it */
     if (n != a) {
         prev->gc_next = &n->obj;
         next->gc_prev = &n->obj;
