@@ -1115,6 +1115,7 @@ static int viewer_open_window(Viewer *vw, const ViewOptions *o)
         vw->ren = SDL_CreateRenderer(vw->win, -1, SDL_RENDERER_SOFTWARE);
     if (!vw->ren)
         return -1;
+    SDL_StopTextInput(); /* keys only: no input method */
     viewer_sync_size(vw);
     return 0;
 }
