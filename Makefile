@@ -221,6 +221,8 @@ SUITE_ARGS += --suite "$(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scal
 endif
 # The threading programs under the three --mode values (tests/run_modes.sh).
 SUITE_ARGS += --suite "sh tests/run_modes.sh $(BIN)"
+# gilscope bench: table, JSON, CSV, charts, presets (tests/run_bench_tests.py).
+SUITE_ARGS += --suite "$(PYTHON) tests/run_bench_tests.py --gilscope $(BIN)"
 SUITE_ARGS += --suite "$(PYTHON) tests/run_export_tests.py --gilscope $(BIN)"
 # The viewer off-screen and under xvfb-run: replayed keys and mouse, pixels checked.
 SUITE_ARGS += --suite "$(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)"
@@ -234,12 +236,23 @@ bench: $(BIN) $(PRELOAD)
 	$(Q)$(PYTHON) bench/gil.py --gilscope $(BIN)
 	$(Q)$(PYTHON) bench/viz.py --gilscope $(BIN)
 
+# The headline comparison: countdown in 2 threads vs 2 processes vs
+# sequentially, newgil and legacy; the table, the bar chart, and (when
+# `gilscope export` exists) timelines from the kept traces.
 COUNTDOWN := data/workloads/countdown.py
+DEMO_COUNT ?= 20000000
 demo: $(BIN)
-	@echo "== $(BIN) run $(COUNTDOWN)"
-	$(Q)./$(BIN) run $(COUNTDOWN)
-	@echo "== python3 $(COUNTDOWN)"
-	$(Q)$(PYTHON) $(COUNTDOWN)
+	$(Q)rm -rf out/traces && mkdir -p out
+	$(Q)./$(BIN) bench $(COUNTDOWN) --modes sequential,threads,processes --gil newgil,legacy \
+		--threads 2 --repeat 3 --keep-traces out/traces --chart out/bench.png -- $(DEMO_COUNT)
+	@echo "out/bench.png"
+	$(Q)if ./$(BIN) --help | grep -q '^  export'; then \
+		t() { ls out/traces/*-countdown-$$1-$$2-t2-*-r1.gilt | head -1; }; \
+		./$(BIN) export "$$(t threads newgil)" "$$(t processes newgil)" -o out/threads-vs-processes.png && \
+		echo "out/threads-vs-processes.png"; \
+		./$(BIN) export "$$(t threads legacy)" "$$(t threads newgil)" -o out/legacy-vs-newgil.png && \
+		echo "out/legacy-vs-newgil.png"; \
+	else echo "(no 'gilscope export' yet: no timelines)"; fi
 
 install: $(BIN) $(PRELOAD)
 	install -d $(DESTDIR)$(BINDIR)

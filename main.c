@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bench/cpytrace.h"
+#include "bench/bench.h"
 #include "bench/stats.h"
 #include "interp/code.h"
 #include "interp/compiler.h"
@@ -36,6 +37,7 @@ static void usage(FILE *out)
           "commands:\n"
           "  run [options] FILE [ARGS...] run a workload (threads, a GIL policy, a trace)\n"
           "  stats T.gilt [--json]        the statistics of a trace\n"
+          "  bench [W.py...] [options]    a matrix of modes, GIL policies, threads; experiments\n"
           "  trace [-o T.gilt] -- PROGRAM  trace the GIL of a real CPython (PROGRAM ARGS...)\n"
           "  view T.gilt...               the interactive viewer (press ? in it for the keys)\n"
           "  export T.gilt... -o OUT      a chart (PNG, SVG, PDF) or Perfetto JSON of traces\n"
@@ -372,6 +374,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "stats") == 0)
         return stats_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return bench_main(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)
         return cpytrace_main(argc - 1, argv + 1);
     if (strcmp(cmd, "view") == 0)

@@ -129,6 +129,26 @@ static void print_dist(const char *what, const StatsDist *d, FILE *out)
             fmt_ns(b, sizeof b, d->p90), fmt_ns(c, sizeof c, d->p99), fmt_ns(m, sizeof m, d->max), d->n);
 }
 
+/* The self-check of a real CPython's trace (`gilscope trace`): switches the
+ * trace shows vs the interpreter's own count, over the processes that
+ * recorded it.  False when none did. */
+static bool interp_check(const Stats *s, const StatsRun *rs, uint64_t *trace_sw, uint64_t *interp_sw)
+{
+    bool any = false;
+    *trace_sw = *interp_sw = 0;
+    for (size_t p = 0; p < rs->tr->nprocs; p++) {
+        const TraceProc *proc = &rs->tr->procs[p];
+        if (!proc->has_interp_switches)
+            continue;
+        any = true;
+        *interp_sw += proc->interp_switches;
+        for (size_t t = rs->thread0; t < rs->thread0 + rs->threads && t < s->nthreads; t++)
+            if (s->threads[t].pid == proc->pid)
+                *trace_sw += s->threads[t].switches;
+    }
+    return any;
+}
+
 void stats_print_text(const Stats *s, const TraceFile *tf, FILE *out)
 {
     char a[32], b[32], c[32], d[32];
@@ -150,6 +170,10 @@ void stats_print_text(const Stats *s, const TraceFile *tf, FILE *out)
         print_dist("hand-off", &rs->handoff, out);
         fprintf(out, "  overlap violations: %" PRIu64 "%s\n", rs->overlap_violations,
                 rs->overlap_violations ? "  (two threads of one process held the GIL at once!)" : "");
+        uint64_t trace_sw, interp_sw;
+        if (interp_check(s, rs, &trace_sw, &interp_sw))
+            fprintf(out, "  switches: trace %" PRIu64 ", interpreter %" PRIu64 "%s\n", trace_sw, interp_sw,
+                    trace_sw == interp_sw ? "" : "  (they differ)");
         if (rs->nonmonotonic)
             fprintf(out, "  note: %" PRIu64 " timestamps went backwards within a thread\n", rs->nonmonotonic);
         for (size_t p = 0; p < rs->tr->nprocs; p++) {
@@ -239,7 +263,7 @@ static void json_thread(FILE *out, const StatsThread *t)
             t->events, t->lost, t->marks, t->ended ? "true" : "false");
 }
 
-static void json_run(FILE *out, const StatsRun *rs, size_t index)
+static void json_run(FILE *out, const Stats *s, const StatsRun *rs, size_t index)
 {
     const TraceRun *run = rs->tr;
     const TraceHeader *h = &run->hdr;
@@ -288,14 +312,28 @@ static void json_run(FILE *out, const StatsRun *rs, size_t index)
     fprintf(out, ", ");
     json_dist(out, "handoff", &rs->handoff);
     fprintf(out, ", \"overlap_violations\": %" PRIu64 ", \"nonmonotonic\": %" PRIu64 ", \"events\": %" PRIu64
-            ", \"lost\": %" PRIu64 ", \"process_list\": [",
+            ", \"lost\": %" PRIu64 ", ",
             rs->overlap_violations, rs->nonmonotonic, rs->events, rs->lost);
+    uint64_t trace_sw, interp_sw;
+    if (interp_check(s, rs, &trace_sw, &interp_sw))
+        fprintf(out, "\"interp_switches\": %" PRIu64 ", \"interp_switches_trace\": %" PRIu64 ", ", interp_sw,
+                trace_sw);
+    else
+        fprintf(out, "\"interp_switches\": null, \"interp_switches_trace\": null, ");
+    fprintf(out, "\"process_list\": [");
     for (size_t p = 0; p < run->nprocs; p++) {
         const TraceProc *proc = &run->procs[p];
         fprintf(out, "%s{\"pid\": %u, \"threads\": %zu, \"closed\": %s, \"interrupted\": %s, \"unfinished\": %u"
-                ", \"lost\": %" PRIu64 ", \"write_errno\": %u}",
+                ", \"lost\": %" PRIu64 ", \"write_errno\": %u",
                 p ? ", " : "", proc->pid, proc->nlanes, proc->closed ? "true" : "false",
                 proc->interrupted ? "true" : "false", proc->unfinished, proc->lost, proc->write_errno);
+        if (proc->has_interp_switches)
+            fprintf(out, ", \"interp_switches\": %" PRIu64, proc->interp_switches);
+        if (proc->interp) {
+            fprintf(out, ", \"interp\": ");
+            json_str(out, proc->interp);
+        }
+        fprintf(out, "}");
     }
     fprintf(out, "]}");
 }
@@ -322,7 +360,7 @@ void stats_print_json(const Stats *s, const TraceFile *tf, FILE *out)
     fprintf(out, "],\n \"runs\": [");
     for (size_t r = 0; r < s->nruns; r++) {
         fprintf(out, "%s\n  ", r ? "," : "");
-        json_run(out, &s->runs[r], r);
+        json_run(out, s, &s->runs[r], r);
     }
     fprintf(out, "],\n \"threads\": [");
     for (size_t i = 0; i < s->nthreads; i++) {
