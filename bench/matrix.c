@@ -492,6 +492,15 @@ int bench_matrix_run(BenchMatrix *m, char *err, size_t errsize)
     char tmpl[4096];
     const char *dir;
     if (m->keep_traces) {
+        /* mkdir -p */
+        char *path = xstrdup(m->keep_traces);
+        for (char *q = path + 1; *q; q++)
+            if (*q == '/') {
+                *q = 0;
+                mkdir(path, 0777);
+                *q = '/';
+            }
+        mem_free(path);
         if (mkdir(m->keep_traces, 0777) != 0 && errno != EEXIST) {
             snprintf(err, errsize, "cannot create %s: %s", m->keep_traces, strerror(errno));
             return -1;
