@@ -218,6 +218,7 @@ GIL_SCALE ?= 1
 endif
 ifeq ($(filter 0 none no,$(GILTESTS)),)
 SUITE_ARGS += --suite "$(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)"
+SUITE_ARGS += --suite "$(PYTHON) tests/run_cpython_trace_tests.py --gilscope $(BIN)"
 endif
 # The threading programs under the three --mode values (tests/run_modes.sh).
 SUITE_ARGS += --suite "sh tests/run_modes.sh $(BIN)"
@@ -234,6 +235,7 @@ test: $(BIN) $(PRELOAD) $(UNIT_BINS)
 bench: $(BIN) $(PRELOAD)
 	$(Q)$(PYTHON) bench/run.py --gilscope $(BIN)
 	$(Q)$(PYTHON) bench/gil.py --gilscope $(BIN)
+	$(Q)$(PYTHON) bench/cpytrace.py --gilscope $(BIN)
 	$(Q)$(PYTHON) bench/viz.py --gilscope $(BIN)
 
 # The headline comparison: countdown in 2 threads vs 2 processes vs

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""cpytrace.py -- what `gilscope trace` (libgilscope-preload.so) costs a real CPython.
+
+Two workloads, each run untraced (plain python3) and traced (`gilscope trace
+-q`) in the same session, interleaved, best of N wall times measured inside
+the program (time.perf_counter around the work, so start-up and conversion
+are not counted):
+
+  countdown  2 CPU-bound threads, 3 M decrements each (a switch every 5 ms)
+  os.read    1 thread, 200 k os.read(fd, 1) on /dev/zero: a GIL release and
+             re-acquire every call, the library's worst case
+
+  bench/cpytrace.py [--gilscope BIN] [--python PY] [--repeat N]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+COUNTDOWN = """
+import threading, time
+def count(n):
+    while n > 0:
+        n -= 1
+ts = [threading.Thread(target=count, args=(3000000,)) for _ in range(2)]
+t0 = time.perf_counter()
+for t in ts: t.start()
+for t in ts: t.join()
+print(time.perf_counter() - t0)
+"""
+
+OSREAD = """
+import os, time
+fd = os.open("/dev/zero", os.O_RDONLY)
+r = os.read
+t0 = time.perf_counter()
+for _ in range(200000):
+    r(fd, 1)
+print(time.perf_counter() - t0)
+"""
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    if p.returncode != 0:
+        raise SystemExit("%s failed: %s" % (" ".join(cmd), p.stderr.decode()[-300:]))
+    return float(p.stdout.split()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gilscope", default="./gilscope")
+    ap.add_argument("--python", default="/usr/bin/python3.11" if os.access("/usr/bin/python3.11", os.X_OK)
+                    else sys.executable)
+    ap.add_argument("--repeat", type=int, default=7)
+    a = ap.parse_args()
+    gilscope = os.path.abspath(a.gilscope)
+    with tempfile.TemporaryDirectory(prefix="gilscope-cpybench-") as d:
+        out = os.path.join(d, "t.gilt")
+        print("gilscope trace overhead on %s (best of %d, interleaved; wall time of the work only)" % (
+            a.python, a.repeat))
+        print("%-34s %10s %10s %8s" % ("workload", "untraced", "traced", "ratio"))
+        for name, text in (("countdown, 2 threads x 3 M", COUNTDOWN),
+                           ("os.read /dev/zero, 200 k calls", OSREAD)):
+            path = os.path.join(d, "w.py")
+            with open(path, "w") as f:
+                f.write(text)
+            plain, traced = [], []
+            for _ in range(a.repeat):
+                plain.append(run([a.python, path]))
+                traced.append(run([gilscope, "trace", "-q", "-o", out, "--", a.python, path]))
+            b, t = min(plain), min(traced)
+            print("%-34s %8.1f ms %8.1f ms %7.3fx" % (name, b * 1e3, t * 1e3, t / b))
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
