@@ -196,11 +196,13 @@ def bands(img):
     return out
 
 
-def runs(img, y, x0, x1, want):
-    """Runs of colour `want` along row y within [x0, x1] -> [(a, b)]."""
+def runs(img, ys, x0, x1, want):
+    """Runs of columns all `want` in the rows ys, within [x0, x1] -> [(a, b)].
+    (A zoomed-out column shows the mix of states it covers, stacked: one
+    row alone may be `want` where the column is not all of it.)"""
     out, a = [], None
     for x in range(x0, x1 + 2):
-        c = colour(img.px(x, y)) if x <= x1 else None
+        c = want if x <= x1 and all(colour(img.px(x, y)) == want for y in ys) else None
         if c == want and a is None:
             a = x
         elif c != want and a is not None:
@@ -318,7 +320,7 @@ def fit_checks(r, trace, label, **kw):
         best = None
         for (y0, y1, x0, x1) in bs:
             ym = (y0 + y1) // 2
-            for a, b in runs(fit, ym, x0, x1, want):
+            for a, b in runs(fit, range(y0 + 2, y1 - 1), x0, x1, want):
                 if best is None or b - a > best[1] - best[0]:
                     best = (a, b, ym, x0, x1)
         if not r.check("%s: F: a %s run of 5 px or more" % (label, want), best and best[1] - best[0] >= 4, str(best)):
