@@ -1,5 +1,9 @@
 # The convoy effect (bpo-7946): an I/O thread ping-pongs small messages with
-# an echo thread over socket.socketpair(), beside CPU-bound threads.
+# an echo server over socket.socketpair(), beside CPU-bound threads.  The
+# echo server is a separate process (as in Beazley's and tenthousandmeters'
+# experiments, whose clients were other programs): it must not share the GIL,
+# or the two ends of the ping-pong would run each other while the CPU thread
+# waits, instead of waiting for it.
 #
 #   python3 data/workloads/convoy.py [CPU_THREADS [SECONDS [SIZE]]]
 #   gilscope run data/workloads/convoy.py [CPU_THREADS [SECONDS [SIZE]]]
@@ -15,9 +19,10 @@
 #
 # stdout gets deterministic lines (whether every echo matched); the round
 # trips per second go to stderr.  Results travel through queue.Queue, the
-# CPU threads' stop signal through threading.Event and the echo thread's as
+# CPU threads' stop signal through threading.Event and the echo server's as
 # a message of "!"s, so that --mode processes works too;
-# --mode sequential cannot run it (the echo thread waits for the client).
+# --mode sequential cannot run it (the client waits for the CPU threads).
+import multiprocessing
 import queue
 import socket
 import sys
@@ -120,12 +125,13 @@ def main():
     a, b = socket.socketpair()
     results = queue.Queue()
     stop = threading.Event()
-    echoer = threading.Thread(target=echo, args=(b, size), name="echo")
+    echoer = multiprocessing.Process(target=echo, args=(b, size), name="echo")
     io = threading.Thread(target=client, args=(a, size, seconds, rounds, results), name="io")
     cpus = []
     for i in range(ncpu):
         cpus.append(threading.Thread(target=spin, args=(stop,), name="cpu-%d" % i))
     echoer.start()
+    b.close()           # the echo process has its own copy
     for t in cpus:
         t.start()
     io.start()
