@@ -755,17 +755,8 @@ static void draw_lane(Ctx *c, const Layout *L, size_t p, size_t l, double y, voi
         bars_paths(c, cr, dx0, ncol, edges, sh, dby, dbh, hatch);
     /* Marks: at most one tick per kind per column (one binary search per edge). */
     double dsy = y * s, dsh = strip * s;
-    unsigned char *kinds = calloc((size_t)ncol, 1);
-    size_t a = model_lane_mark_lower(ln, edges[0]);
-    for (int i = 0; i < ncol; i++) {
-        size_t b = model_lane_mark_lower(ln, edges[i + 1]);
-        for (size_t j = a; j < b && j < a + 32; j++) {
-            ModelMark mk;
-            model_lane_mark(ln, j, &mk);
-            kinds[i] |= (unsigned char)(1u << mk.kind);
-        }
-        a = b;
-    }
+    unsigned char *kinds = malloc((size_t)ncol);
+    model_lane_mark_columns(ln, edges, (size_t)ncol, kinds);
     for (int kind = 0; kind < 3; kind++) {
         int prev_col = -10;
         bool any = false;

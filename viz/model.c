@@ -35,6 +35,7 @@
 #define SB_CONTENDED 0x40
 #define SB_SWITCHED 0x80
 #define TICKS_MAP 65536
+#define TIX_PER 8          /* intervals per time-index entry, on average */
 
 #define SB(state, detail) ((uint8_t)((state) | ((detail) << 3)))
 #define SB_STATE(b) ((ModelState)((b) & 7))
@@ -75,6 +76,9 @@ struct ModelLaneStore {
     ModelMark *marks;           /* absolute ns while building, relative after */
     size_t nmarks, capmarks;
     Lod *lod;                   /* (n >> LOD_SHIFT) + 1 */
+    uint32_t *tix;              /* time index: tix[j] = intervals starting before start + j * tix_step */
+    size_t ntix;
+    uint64_t tix_step;
     LaneBuild b;
 };
 
@@ -203,6 +207,7 @@ static void st_free(ModelLaneStore *s)
     free(s->kesc.v);
     free(s->marks);
     free(s->lod);
+    free(s->tix);
     free(s);
 }
 
@@ -485,6 +490,28 @@ static void lod_build(ModelLaneStore *s)
     }
     if ((s->n & ((1u << LOD_SHIFT) - 1)) == 0)
         s->lod[s->n >> LOD_SHIFT] = acc;
+    /* The time index: about one entry per TIX_PER intervals at evenly spaced
+     * times, so that finding the interval at a time (a pixel column's edge)
+     * is a division and a search among a few neighbours, not a binary
+     * search over the whole lane. */
+    free(s->tix);
+    s->tix = NULL;
+    s->ntix = 0;
+    if (s->n < 2 || s->n >= UINT32_MAX || s->end <= s->start)
+        return;
+    uint64_t span = s->end - s->start, k = s->n / TIX_PER + 1;
+    uint64_t step = span / k + 1;
+    size_t nt = (size_t)(span / step) + 2;
+    s->tix = mem_alloc(nt * sizeof *s->tix);
+    size_t i = 0;
+    for (size_t j = 0; j < nt; j++) {
+        uint64_t tj = s->start + (uint64_t)j * step;
+        while (i < s->n && st_t(s, i) < tj)
+            i++;
+        s->tix[j] = (uint32_t)i;
+    }
+    s->ntix = nt;
+    s->tix_step = step;
 }
 
 /* Heap of (time of next RUNNING interval, lane) for the switch merge. */
@@ -937,6 +964,25 @@ void model_lane_interval(const ModelLane *lane, size_t i, ModelInterval *out)
 static size_t lower_bound(const ModelLaneStore *s, uint64_t t)
 {
     size_t lo = 0, hi = s->n;
+    if (s->tix && t > s->start) {
+        /* Intervals [0, tix[j]) start before start + j * step <= t; those from
+         * tix[j + 1] on start at or after start + (j + 1) * step > t. */
+        uint64_t j = (t - s->start) / s->tix_step;
+        if (j + 1 < s->ntix) {
+            lo = s->tix[j];
+            hi = s->tix[j + 1];
+        } else {
+            lo = s->tix[s->ntix - 1];
+        }
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (st_t(s, mid) < t)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
     /* Blocks first (their bases are exact starts), then within one. */
     size_t nb = (s->n + BLK_MASK) >> BLK_SHIFT;
     size_t blo = 0, bhi = nb;
@@ -993,45 +1039,124 @@ size_t model_lane_mark_lower(const ModelLane *lane, uint64_t ns)
     return lo;
 }
 
+/* A walk over a lane's intervals: acc holds the figures of the whole
+ * intervals [0, j), which start at tj.  Successive times close together
+ * (the edges of pixel columns) continue the walk instead of restarting it
+ * from a LOD block. */
+typedef struct Cursor {
+    size_t j;
+    uint64_t tj;
+    Lod acc;
+    bool valid;
+} Cursor;
+
 /* Figures of [start, t) (absolute t). */
-static void cum_at(const ModelLaneStore *s, uint64_t t, Lod *out)
+static void cum_at_cursor(const ModelLaneStore *s, uint64_t t, Lod *out, Cursor *c)
 {
     if (t > s->end)
         t = s->end;
     size_t idx = t <= s->start ? 0 : lower_bound(s, t);
-    /* lod[b] must stop before interval idx-1, which may be cut at t. */
-    size_t b = idx ? (idx - 1) >> LOD_SHIFT : 0;
-    *out = s->lod[b];
-    size_t j = b << LOD_SHIFT;
-    if (j >= idx)
+    if (idx == 0) {
+        memset(out, 0, sizeof *out);
         return;
-    uint64_t tj = st_t(s, j);
-    for (; j < idx; j++) {
-        uint64_t t1 = j + 1 < idx ? st_t(s, j + 1) : t;
+    }
+    /* Whole intervals [0, idx - 1), then interval idx - 1 up to t. */
+    size_t m = idx - 1;
+    if (!c->valid || c->j > m || m - c->j > (1u << LOD_SHIFT)) {
+        size_t b = m >> LOD_SHIFT;
+        c->acc = s->lod[b];
+        c->j = b << LOD_SHIFT;
+        c->tj = st_t(s, c->j);
+        c->valid = true;
+    }
+    size_t j = c->j;
+    uint64_t tj = c->tj;
+    Lod acc = c->acc;
+    for (; j < m; j++) {
+        uint64_t t1 = st_t(s, j + 1);
         uint8_t sb = s->sb[j];
-        out->ns[SB_STATE(sb)] += t1 - tj;
+        acc.ns[SB_STATE(sb)] += t1 - tj;
         if (SB_STATE(sb) == MS_RUNNING) {
-            out->acq++;
-            out->sw += (sb & SB_SWITCHED) != 0;
+            acc.acq++;
+            acc.sw += (sb & SB_SWITCHED) != 0;
         }
         tj = t1;
     }
+    c->j = j;
+    c->tj = tj;
+    c->acc = acc;
+    uint8_t sb = s->sb[m];
+    acc.ns[SB_STATE(sb)] += t - tj;
+    if (SB_STATE(sb) == MS_RUNNING) {
+        acc.acq++;
+        acc.sw += (sb & SB_SWITCHED) != 0;
+    }
+    *out = acc;
 }
 
-void model_lane_columns(const ModelLane *lane, const uint64_t *edges, size_t ncols, uint64_t (*ns_out)[MS__COUNT])
+static void cum_at(const ModelLaneStore *s, uint64_t t, Lod *out)
+{
+    Cursor c = { .valid = false };
+    cum_at_cursor(s, t, out, &c);
+}
+
+void model_lane_columns(const ModelLane *lane, const uint64_t *edges, size_t ncol, uint64_t (*ns_out)[MS__COUNT])
 {
     const ModelLaneStore *s = lane->store_;
     if (!s->n) {
-        memset(ns_out, 0, ncols * sizeof *ns_out);
+        memset(ns_out, 0, ncol * sizeof *ns_out);
         return;
     }
     Lod prev, cur;
-    cum_at(s, edges[0] + s->base, &prev);
-    for (size_t c = 0; c < ncols; c++) {
-        cum_at(s, edges[c + 1] + s->base, &cur);
+    Cursor c = { .valid = false };
+    cum_at_cursor(s, edges[0] + s->base, &prev, &c);
+    for (size_t i = 0; i < ncol; i++) {
+        cum_at_cursor(s, edges[i + 1] + s->base, &cur, &c);
         for (int k = 0; k < MS__COUNT; k++)
-            ns_out[c][k] = cur.ns[k] - prev.ns[k];
+            ns_out[i][k] = cur.ns[k] - prev.ns[k];
         prev = cur;
+    }
+}
+
+/* First mark at or after ns, searching forward from mark `from` (whose
+ * predecessors are all before ns): galloping, O(log distance). */
+static size_t mark_gallop(const ModelLaneStore *s, size_t from, uint64_t ns)
+{
+    size_t n = s->nmarks;
+    if (from >= n || s->marks[from].ns >= ns)
+        return from;
+    size_t lo = from + 1, step = 1, hi = from + 1;
+    while (hi < n && s->marks[hi].ns < ns) {
+        lo = hi + 1;
+        step *= 2;
+        hi = from + step;
+    }
+    if (hi > n)
+        hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->marks[mid].ns < ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_t ncol, uint8_t *kinds)
+{
+    const ModelLaneStore *s = lane->store_;
+    memset(kinds, 0, ncol);
+    if (!s->nmarks || !ncol)
+        return;
+    size_t a = model_lane_mark_lower(lane, edges[0]);
+    for (size_t i = 0; i < ncol && a < s->nmarks; i++) {
+        size_t b = mark_gallop(s, a, edges[i + 1]);
+        uint8_t k = 0;
+        for (size_t j = a; j < b && j < a + 32; j++)
+            k |= (uint8_t)(1u << s->marks[j].kind);
+        kinds[i] = k;
+        a = b;
     }
 }
 

@@ -167,6 +167,10 @@ size_t model_lane_mark_lower(const ModelLane *lane, uint64_t ns);
  * non-decreasing), fills ns_out[c][s] with the time the lane spends in state
  * s within [edges[c], edges[c+1]).  O(ncols * log n) whatever the zoom. */
 void model_lane_columns(const ModelLane *lane, const uint64_t *edges, size_t ncols, uint64_t (*ns_out)[MS__COUNT]);
+/* The marks of each column [edges[c], edges[c+1]): kinds[c] gets bit
+ * (1 << ModelMarkKind) for each kind among its first 32 marks.  One forward
+ * sweep (galloping), O(ncols * log marks-per-column). */
+void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_t ncols, uint8_t *kinds);
 /* Everything about a lane in [t0, t1): state times, acquisitions, switches, marks. */
 void model_lane_range(const ModelLane *lane, uint64_t t0, uint64_t t1, ModelRange *out);
 
