@@ -79,6 +79,7 @@ struct ModelLaneStore {
     uint32_t *tix;              /* time index: tix[j] = intervals starting before start + j * tix_step */
     size_t ntix;
     uint64_t tix_step;
+    uint32_t *mix;              /* the marks' time index: mix[j] = marks before start + j * tix_step */
     LaneBuild b;
 };
 
@@ -208,6 +209,7 @@ static void st_free(ModelLaneStore *s)
     free(s->marks);
     free(s->lod);
     free(s->tix);
+    free(s->mix);
     free(s);
 }
 
@@ -512,6 +514,19 @@ static void lod_build(ModelLaneStore *s)
     }
     s->ntix = nt;
     s->tix_step = step;
+    free(s->mix);
+    s->mix = NULL;
+    if (s->nmarks && s->nmarks < UINT32_MAX) {
+        /* Marks are relative to the pane's start by now. */
+        s->mix = mem_alloc(nt * sizeof *s->mix);
+        size_t m = 0;
+        for (size_t j = 0; j < nt; j++) {
+            uint64_t tj = s->start - s->base + (uint64_t)j * step;
+            while (m < s->nmarks && s->marks[m].ns < tj)
+                m++;
+            s->mix[j] = (uint32_t)m;
+        }
+    }
 }
 
 /* Heap of (time of next RUNNING interval, lane) for the switch merge. */
@@ -1111,6 +1126,21 @@ void model_lane_columns(const ModelLane *lane, const uint64_t *edges, size_t nco
     Cursor c = { .valid = false };
     cum_at_cursor(s, edges[0] + s->base, &prev, &c);
     for (size_t i = 0; i < ncol; i++) {
+        /* Far edges (a zoomed-out view) miss the caches: fetch ahead what
+         * the edge 8 columns on will read. */
+        if (s->tix && i + 9 <= ncol) {
+            uint64_t t = edges[i + 9] + s->base;
+            if (t > s->start) {
+                uint64_t j = (t - s->start) / s->tix_step;
+                if (j + 1 < s->ntix) {
+                    size_t k = s->tix[j];
+                    __builtin_prefetch(&s->trel[k]);
+                    __builtin_prefetch(&s->sb[k]);
+                    __builtin_prefetch(&s->lod[k >> LOD_SHIFT]);
+                    __builtin_prefetch(&s->trel[(k >> LOD_SHIFT) << LOD_SHIFT]);
+                }
+            }
+        }
         cum_at_cursor(s, edges[i + 1] + s->base, &cur, &c);
         for (int k = 0; k < MS__COUNT; k++)
             ns_out[i][k] = cur.ns[k] - prev.ns[k];
@@ -1150,8 +1180,33 @@ void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_
     if (!s->nmarks || !ncol)
         return;
     size_t a = model_lane_mark_lower(lane, edges[0]);
+    uint64_t t0 = s->start - s->base;
     for (size_t i = 0; i < ncol && a < s->nmarks; i++) {
-        size_t b = mark_gallop(s, a, edges[i + 1]);
+        uint64_t e = edges[i + 1];
+        size_t b;
+        if (s->mix && i + 9 <= ncol && edges[i + 9] > t0) {
+            uint64_t jf = (edges[i + 9] - t0) / s->tix_step;
+            if (jf < s->ntix && s->mix[jf] < s->nmarks)
+                __builtin_prefetch(&s->marks[s->mix[jf]]);
+        }
+        if (s->mix && e > t0 && (e - t0) / s->tix_step + 1 < s->ntix) {
+            /* Marks [0, mix[j]) are before t0 + j * step <= e, those from
+             * mix[j + 1] on at or after t0 + (j + 1) * step > e. */
+            uint64_t j = (e - t0) / s->tix_step;
+            size_t lo = s->mix[j] > a ? s->mix[j] : a, hi = s->mix[j + 1];
+            if (hi < lo)
+                hi = lo;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (s->marks[mid].ns < e)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            b = lo;
+        } else {
+            b = mark_gallop(s, a, e);
+        }
         uint8_t k = 0;
         for (size_t j = a; j < b && j < a + 32; j++)
             k |= (uint8_t)(1u << s->marks[j].kind);
