@@ -134,7 +134,7 @@ static const Binding bindings[] = {
     {MOD_NONE, SDLK_t, cmd_axis, 0, "T", "time axis / ticks axis (Beazley's)"},
     {MOD_NONE, SDLK_c, cmd_clear, 0, "C", "clear the selection and the pinned interval"},
     {MOD_NONE, SDLK_l, cmd_theme, 0, "L", "light / dark theme"},
-    {MOD_NONE, SDLK_e, cmd_export, 0, "E", "write the current view as PNG"},
+    {MOD_NONE, SDLK_e, cmd_export, 0, "E", "write the view as PNG (TRACE-view-N.png, here)"},
     {MOD_SHIFT, SDLK_SLASH, cmd_help, 0, "?", "show / hide this help"},
     {MOD_ANY, SDLK_QUESTION, cmd_help, 0, NULL, NULL},
     {MOD_NONE, SDLK_q, cmd_quit, 0, "Q / Esc", "quit (Esc first closes this help)"},
