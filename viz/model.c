@@ -21,6 +21,7 @@
  */
 #include "viz/model.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -698,6 +699,57 @@ static void pane_texts(ModelPane *p, const BPane *bp, bool same_policy)
     p->params = dup_str(params);
 }
 
+/* Per lane, independent of the others: marks made relative to the pane,
+ * lost events counted, the LOD and the time indexes built.  Lanes are
+ * shared between the calling thread and one helper. */
+typedef struct LaneJobs {
+    ModelLane *lanes;
+    size_t n;
+    size_t next;                /* taken under mu */
+    pthread_mutex_t mu;
+} LaneJobs;
+
+static void lane_build_one(ModelLane *ln)
+{
+    ModelLaneStore *s = ln->store_;
+    uint64_t lost = 0;
+    for (size_t k = 0; k < s->nmarks; k++) {
+        s->marks[k].ns -= s->base;
+        if (s->marks[k].kind == MK_LOSS)
+            lost += s->marks[k].arg;
+    }
+    ln->lost += lost;
+    lod_build(s);
+}
+
+static void *lanes_worker(void *arg)
+{
+    LaneJobs *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        size_t i = j->next++;
+        pthread_mutex_unlock(&j->mu);
+        if (i >= j->n)
+            return NULL;
+        lane_build_one(&j->lanes[i]);
+    }
+}
+
+static void lanes_build(ModelLane *lanes, size_t n)
+{
+    size_t big = 0;
+    for (size_t i = 0; i < n; i++)
+        big += lanes[i].store_->n;
+    LaneJobs j = { .lanes = lanes, .n = n };
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_t th;
+    bool threaded = n > 1 && big > 100000 && pthread_create(&th, NULL, lanes_worker, &j) == 0;
+    lanes_worker(&j);
+    if (threaded)
+        pthread_join(th, NULL);
+    pthread_mutex_destroy(&j.mu);
+}
+
 Model *model_builder_finish(ModelBuilder *b)
 {
     Model *m = mem_calloc(1, sizeof *m);
@@ -769,21 +821,17 @@ Model *model_builder_finish(ModelBuilder *b)
         p->processes = procs;
         p->threads = (uint32_t)p->nlanes;
         switches_mark(p->lanes, p->nlanes);
+        for (size_t l = 0; l < p->nlanes; l++)
+            p->lanes[l].store_->base = base;
+        lanes_build(p->lanes, p->nlanes);
         for (size_t l = 0; l < p->nlanes; l++) {
             ModelLane *ln = &p->lanes[l];
             ModelLaneStore *s = ln->store_;
-            s->base = base;
             ln->start_ns = s->start - base;
             ln->end_ns = s->end - base;
             ln->ended = s->b.ended;
             ln->nintervals = s->n;
             ln->nmarks = s->nmarks;
-            for (size_t k = 0; k < s->nmarks; k++) {
-                s->marks[k].ns -= base;
-                if (s->marks[k].kind == MK_LOSS)
-                    ln->lost += s->marks[k].arg;
-            }
-            lod_build(s);
             model_lane_range(ln, ln->start_ns, ln->end_ns + 1, &ln->total);
             range_add(&p->total, &ln->total);
             p->events += ln->events;
@@ -860,7 +908,141 @@ void model_free(Model *m)
 
 /* ---- loading ------------------------------------------------------------------------------- */
 
+/* Loading runs on two threads: the reader (checksums, varints) hands
+ * batches of decoded events to a feeder thread that turns them into
+ * intervals.  Two buffers: the reader fills one while the feeder drains
+ * the other.  Each lane's events stay in file order (one feeder). */
+#define FEED_BATCH 65536
+
+typedef struct FeedItem {
+    ModelLaneStore *s;
+    size_t at, n;
+} FeedItem;
+
+typedef struct FeedBuf {
+    TraceEvent *ev;
+    size_t nev, cap;
+    FeedItem *items;
+    size_t nitems, capitems;
+    bool full;                  /* handed to the feeder */
+} FeedBuf;
+
+typedef struct Feeder {
+    pthread_t th;
+    bool threaded, stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    FeedBuf buf[2];
+    int fill;                   /* the reader's buffer */
+} Feeder;
+
+static void feed_run(FeedBuf *f)
+{
+    for (size_t i = 0; i < f->nitems; i++)
+        lane_feed(f->items[i].s, f->ev + f->items[i].at, f->items[i].n);
+    f->nev = f->nitems = 0;
+}
+
+static void *feeder_main(void *arg)
+{
+    Feeder *fd = arg;
+    int w = 0;
+    pthread_mutex_lock(&fd->mu);
+    for (;;) {
+        while (!fd->buf[w].full && !fd->stop)
+            pthread_cond_wait(&fd->cv, &fd->mu);
+        if (!fd->buf[w].full)
+            break;
+        pthread_mutex_unlock(&fd->mu);
+        feed_run(&fd->buf[w]);
+        pthread_mutex_lock(&fd->mu);
+        fd->buf[w].full = false;
+        pthread_cond_broadcast(&fd->cv);
+        w ^= 1;
+    }
+    pthread_mutex_unlock(&fd->mu);
+    return NULL;
+}
+
+static void feeder_start(Feeder *fd)
+{
+    memset(fd, 0, sizeof *fd);
+    pthread_mutex_init(&fd->mu, NULL);
+    pthread_cond_init(&fd->cv, NULL);
+    fd->threaded = pthread_create(&fd->th, NULL, feeder_main, fd) == 0;
+}
+
+/* Hands the reader's buffer over (waiting for the other one to be free). */
+static void feeder_flush(Feeder *fd)
+{
+    FeedBuf *f = &fd->buf[fd->fill];
+    if (!f->nitems)
+        return;
+    if (!fd->threaded) {
+        feed_run(f);
+        return;
+    }
+    pthread_mutex_lock(&fd->mu);
+    f->full = true;
+    pthread_cond_broadcast(&fd->cv);
+    fd->fill ^= 1;
+    while (fd->buf[fd->fill].full)
+        pthread_cond_wait(&fd->cv, &fd->mu);
+    pthread_mutex_unlock(&fd->mu);
+}
+
+/* Waits until every event handed over has been fed. */
+static void feeder_drain(Feeder *fd)
+{
+    feeder_flush(fd);
+    if (!fd->threaded)
+        return;
+    pthread_mutex_lock(&fd->mu);
+    while (fd->buf[0].full || fd->buf[1].full)
+        pthread_cond_wait(&fd->cv, &fd->mu);
+    pthread_mutex_unlock(&fd->mu);
+}
+
+static void feeder_stop(Feeder *fd)
+{
+    feeder_drain(fd);
+    if (fd->threaded) {
+        pthread_mutex_lock(&fd->mu);
+        fd->stop = true;
+        pthread_cond_broadcast(&fd->cv);
+        pthread_mutex_unlock(&fd->mu);
+        pthread_join(fd->th, NULL);
+    }
+    pthread_mutex_destroy(&fd->mu);
+    pthread_cond_destroy(&fd->cv);
+    for (int i = 0; i < 2; i++) {
+        free(fd->buf[i].ev);
+        free(fd->buf[i].items);
+    }
+}
+
+static void feeder_add(Feeder *fd, ModelLaneStore *st, const TraceEvent *ev, size_t n)
+{
+    FeedBuf *f = &fd->buf[fd->fill];
+    if (f->nev && f->nev + n > FEED_BATCH) {
+        feeder_flush(fd);
+        f = &fd->buf[fd->fill];
+    }
+    if (f->nev + n > f->cap) {
+        f->cap = f->nev + n > FEED_BATCH ? f->nev + n : FEED_BATCH;
+        f->ev = mem_realloc(f->ev, f->cap * sizeof *f->ev);
+    }
+    if (f->nitems == f->capitems) {
+        f->capitems = f->capitems ? 2 * f->capitems : 256;
+        f->items = mem_realloc(f->items, f->capitems * sizeof *f->items);
+    }
+    memcpy(f->ev + f->nev, ev, n * sizeof *ev);
+    f->items[f->nitems++] = (FeedItem){ st, f->nev, n };
+    f->nev += n;
+}
+
 typedef struct LoadCtx {
+    Feeder *feeder;
     ModelBuilder *b;
     size_t pane0;               /* first pane of the current file */
     size_t npanes_file;         /* runs seen so far in it */
@@ -888,7 +1070,9 @@ static void load_sink(void *vctx, size_t run, uint32_t pid, uint32_t tid, const 
     c->last_pid = pid;
     c->last_tid = tid;
     c->last_lane = lane;
-    model_builder_events(c->b, lane, ev, n);
+    BLane *l = &c->b->lanes[lane];
+    l->events += n;
+    feeder_add(c->feeder, l->s, ev, n);
 }
 
 static void pane_set_header(BPane *p, const TraceRun *run)
@@ -915,11 +1099,15 @@ ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, cha
     *out = NULL;
     ModelBuilder *b = model_builder_new();
     size_t notes_cap = 0;
+    Feeder feeder;
+    feeder_start(&feeder);
     for (size_t f = 0; f < npaths; f++) {
-        LoadCtx c = { .b = b, .pane0 = b->npanes, .file = paths[f] };
+        LoadCtx c = { .feeder = &feeder, .b = b, .pane0 = b->npanes, .file = paths[f] };
         TraceFile *tf = NULL;
         TraceReadStatus st = trace_read_file_stream(paths[f], load_sink, &c, &tf, err, errsize);
+        feeder_drain(&feeder);
         if (st != TRACE_READ_OK) {
+            feeder_stop(&feeder);
             Model *m = model_builder_finish(b);
             model_free(m);
             return st == TRACE_READ_EIO ? MODEL_EIO : MODEL_EFORMAT;
@@ -953,6 +1141,7 @@ ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, cha
         }
         trace_file_free(tf);
     }
+    feeder_stop(&feeder);
     *out = model_builder_finish(b);
     return MODEL_OK;
 }

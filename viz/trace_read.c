@@ -74,6 +74,41 @@ static uint64_t cur_uv(Cur *c)
     return 0;
 }
 
+/* cur_uv for the events loop: when at least 10 bytes are left no bound
+ * check is needed per byte; one- and two-byte values (most deltas) take the
+ * first branches. */
+static inline uint64_t cur_uv_fast(Cur *c)
+{
+    const uint8_t *p = c->p;
+    if (c->end - p >= 10) {
+        uint64_t b = p[0];
+        if (!(b & 0x80)) {
+            c->p = p + 1;
+            return b;
+        }
+        uint64_t v = b & 0x7f;
+        b = p[1];
+        if (!(b & 0x80)) {
+            c->p = p + 2;
+            return v | b << 7;
+        }
+        v |= (b & 0x7f) << 7;
+        for (int i = 2, shift = 14; i < 10; i++, shift += 7) {
+            b = p[i];
+            if (i == 9 && b > 1)
+                break;
+            v |= (b & 0x7f) << shift;
+            if (!(b & 0x80)) {
+                c->p = p + i + 1;
+                return v;
+            }
+        }
+        c->bad = true;
+        return 0;
+    }
+    return cur_uv(c);
+}
+
 static int64_t unzigzag(uint64_t v)
 {
     return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
@@ -345,12 +380,12 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
         if (c.p >= c.end)
             return false;
         uint8_t head = *c.p++;
-        ns += (uint64_t)unzigzag(cur_uv(&c));
+        ns += (uint64_t)unzigzag(cur_uv_fast(&c));
         if (head & 0x80)
-            ticks += (uint64_t)unzigzag(cur_uv(&c));
+            ticks += (uint64_t)unzigzag(cur_uv_fast(&c));
         uint64_t arg = (head >> 4) & 7;
         if (arg == 7)
-            arg = cur_uv(&c);
+            arg = cur_uv_fast(&c);
         if (c.bad || arg > UINT32_MAX)
             return false;
         out[i] = (TraceEvent){ .ns = ns, .ticks = ticks, .arg = (uint32_t)arg, .kind = head & 0x0f };
