@@ -255,6 +255,11 @@ demo: $(BIN)
 		./$(BIN) export "$$(t threads legacy)" "$$(t threads newgil)" -o out/legacy-vs-newgil.png && \
 		echo "out/legacy-vs-newgil.png"; \
 	else echo "(no 'gilscope export' yet: no timelines)"; fi
+	$(Q)if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -z "$$CI" ] && [ -f out/threads-vs-processes.png ]; then \
+		t() { ls out/traces/*-countdown-$$1-$$2-t2-*-r1.gilt | head -1; }; \
+		echo "opening the viewer on threads vs processes (? for keys, Q to quit)"; \
+		./$(BIN) view "$$(t threads newgil)" "$$(t processes newgil)" || true; \
+	fi
 
 install: $(BIN) $(PRELOAD)
 	install -d $(DESTDIR)$(BINDIR)
