@@ -12,7 +12,8 @@
 #                  make test UNIT=none             no cmocka drivers
 #                  make test PROGRAMS=none         no workload programs
 #                  make test PROGRAMS='tests/programs/str_*.py'
-#                  make test GILTESTS=none        no GIL/tracer trace checks
+#                  make test SUITES='gil modes'   only these suites (SUITES=none: no suites;
+#                                                 see the list above the test target)
 #
 # Variables a user may set: CC CFLAGS CPPFLAGS LDFLAGS LDLIBS PREFIX DESTDIR
 # SANITIZER BUILD V=1 (show commands) JOBS (parallel test programs).
@@ -208,25 +209,36 @@ deps:
 
 # Every test: cmocka drivers (each under a 120 s timeout) and the workload
 # programs (each under gilscope and python3), one closing "N passed, N failed".
-# The GIL and tracer checks (tests/run_gil_tests.py): GILTESTS=none skips
-# them; ThreadSanitizer builds run them at a tenth of the work.
-GILTESTS ?= all
+# The suites beside the unit drivers and programs, each closing with its own
+# "N passed, N failed" (counted in):
+#   gil      the GIL policies and the tracer, checked through traces
+#   cpython  `gilscope trace` on this machine's real CPythons
+#   modes    the threading programs under --mode threads, processes, sequential
+#   bench    `gilscope bench`: table, JSON, CSV, charts, presets
+#   export   `gilscope export`: PNG pixels, SVG, PDF, Perfetto JSON
+#   viewer   `gilscope view` off-screen and under xvfb-run
+# SUITES='gil modes' picks some, SUITES=none skips them (GILTESTS=none drops
+# gil and cpython).  ThreadSanitizer builds run the threading ones (pango and
+# fontconfig are not instrumented: their own threads give false reports) and
+# the GIL checks at a tenth of the work.
 ifeq ($(SANITIZER),thread)
+SUITES ?= gil modes
 GIL_SCALE ?= 0.1
 else
+SUITES ?= gil cpython modes bench export viewer
 GIL_SCALE ?= 1
 endif
-ifeq ($(filter 0 none no,$(GILTESTS)),)
-SUITE_ARGS += --suite "$(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)"
-SUITE_ARGS += --suite "$(PYTHON) tests/run_cpython_trace_tests.py --gilscope $(BIN)"
+GILTESTS ?= all
+ifneq ($(filter 0 none no,$(GILTESTS)),)
+SUITES := $(filter-out gil cpython,$(SUITES))
 endif
-# The threading programs under the three --mode values (tests/run_modes.sh).
-SUITE_ARGS += --suite "sh tests/run_modes.sh $(BIN)"
-# gilscope bench: table, JSON, CSV, charts, presets (tests/run_bench_tests.py).
-SUITE_ARGS += --suite "$(PYTHON) tests/run_bench_tests.py --gilscope $(BIN)"
-SUITE_ARGS += --suite "$(PYTHON) tests/run_export_tests.py --gilscope $(BIN)"
-# The viewer off-screen and under xvfb-run: replayed keys and mouse, pixels checked.
-SUITE_ARGS += --suite "$(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)"
+SUITE_CMD_gil     = $(PYTHON) tests/run_gil_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)
+SUITE_CMD_cpython = $(PYTHON) tests/run_cpython_trace_tests.py --gilscope $(BIN)
+SUITE_CMD_modes   = sh tests/run_modes.sh $(BIN)
+SUITE_CMD_bench   = $(PYTHON) tests/run_bench_tests.py --gilscope $(BIN)
+SUITE_CMD_export  = $(PYTHON) tests/run_export_tests.py --gilscope $(BIN)
+SUITE_CMD_viewer  = $(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)
+SUITE_ARGS := $(foreach s,$(filter gil cpython modes bench export viewer,$(SUITES)),--suite "$(SUITE_CMD_$(s))")
 
 test: $(BIN) $(PRELOAD) $(UNIT_BINS)
 	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
