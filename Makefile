@@ -240,8 +240,11 @@ SUITE_CMD_export  = $(PYTHON) tests/run_export_tests.py --gilscope $(BIN)
 SUITE_CMD_viewer  = $(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)
 SUITE_ARGS := $(foreach s,$(filter gil cpython modes bench export viewer,$(SUITES)),--suite "$(SUITE_CMD_$(s))")
 
+# fontconfig's process-lifetime caches are not leaks of ours (tests/lsan.supp).
+TEST_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+
 test: $(BIN) $(PRELOAD) $(UNIT_BINS)
-	$(Q)$(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
+	$(Q)$(TEST_ENV) $(PYTHON) tests/run_programs.py --gilscope $(BIN) --jobs $(JOBS) \
 		$(addprefix --unit ,$(UNIT_BINS)) $(PROGRAM_ARGS) $(SUITE_ARGS)
 
 bench: $(BIN) $(PRELOAD)
