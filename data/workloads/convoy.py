@@ -62,6 +62,7 @@ def echo(sock, size):
 def client(sock, size, seconds, rounds, results):
     trips = 0
     bad = 0
+    lat = []
     start = time.perf_counter()
     deadline = start + seconds
     while True:
@@ -71,11 +72,16 @@ def client(sock, size, seconds, rounds, results):
         elif time.perf_counter() >= deadline:
             break
         msg = ("%d" % trips).rjust(size, "-")[-size:].encode()
+        t0 = time.perf_counter()
         sock.sendall(msg)
         if recv_exactly(sock, size) != msg:
             bad += 1
+        lat.append(time.perf_counter() - t0)
         trips += 1
-    results.put((trips, bad, time.perf_counter() - start))
+    lat.sort()
+    p50 = lat[len(lat) // 2] if lat else 0.0
+    p99 = lat[min(len(lat) - 1, len(lat) * 99 // 100)] if lat else 0.0
+    results.put((trips, bad, time.perf_counter() - start, p50, p99))
     # an explicit stop: under --mode processes the echo process holds both
     # ends of the pair, so closing ours would never reach it as EOF
     sock.sendall(b"!" * size)
@@ -135,7 +141,7 @@ def main():
     for t in cpus:
         t.start()
     io.start()
-    trips, bad, elapsed = results.get()
+    trips, bad, elapsed, p50, p99 = results.get()
     io.join()
     stop.set()
     for t in cpus:
@@ -145,6 +151,9 @@ def main():
     print("convoy: every echo matched: %s" % (bad == 0 and trips > 0))
     print("convoy: %d round trips in %.3f s: %.0f per second, %.1f us each"
           % (trips, elapsed, trips / max(elapsed, 1e-9), elapsed * 1e6 / max(trips, 1)), file=sys.stderr)
+    # the line `gilscope bench` reads (data/BENCH.md)
+    print("bench: ops_per_s=%.0f latency_mean_us=%.1f latency_p50_us=%.1f latency_p99_us=%.1f"
+          % (trips / max(elapsed, 1e-9), elapsed * 1e6 / max(trips, 1), p50 * 1e6, p99 * 1e6), file=sys.stderr)
 
 
 if __name__ == "__main__":
