@@ -166,6 +166,18 @@ Value vm_raise(Thread *t, ExcId id, const char *fmt, ...)
     return VAL_ERR;
 }
 
+bool vm_interrupt_pending(Thread *t)
+{
+    return t == t->vm->main && t->vm->sigint;
+}
+
+Value vm_raise_interrupt(Thread *t)
+{
+    t->vm->sigint = 0;
+    atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
+    return vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
+}
+
 Value vm_raise_value(Thread *t, Value exc)
 {
     Vm *vm = t->vm;
@@ -1231,8 +1243,7 @@ static int handle_trap(Thread *t)
     atomic_store_explicit(&t->tick_limit, gil_next_check(vm->gil, t), memory_order_relaxed);
     uint32_t bits = atomic_exchange_explicit(&t->eval_breaker, 0, memory_order_acq_rel);
     if ((bits & VM_BRK_SIGINT) && t == vm->main) {
-        vm->sigint = 0;
-        vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
+        vm_raise_interrupt(t);
         return -1;
     }
     gil_check(vm->gil, t);

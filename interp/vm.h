@@ -180,6 +180,12 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
 /* Sets a new exception of class vm->exc[id] with a printf-style message and
  * returns VAL_ERR (so natives can write `return vm_raise(...)`). */
 Value vm_raise(Thread *t, ExcId id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Ctrl-C: true when a SIGINT is waiting for t (only the main thread takes
+ * it).  Blocking natives check it when their wait is cut short. */
+bool vm_interrupt_pending(Thread *t);
+/* Consumes the pending SIGINT (flag and eval-breaker bit, so the loop does
+ * not raise it twice) and raises KeyboardInterrupt: VAL_ERR. */
+Value vm_raise_interrupt(Thread *t);
 /* Sets exc (an exception instance or class, borrowed) as pending. */
 Value vm_raise_value(Thread *t, Value exc);
 /* OSError (or the matching subclass) from errno, as CPython does: "[Errno N] text". */

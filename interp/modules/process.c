@@ -75,12 +75,7 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-static Value proc_interrupted(Thread *t)
-{
-    atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
-    t->vm->sigint = 0;
-    return vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
-}
+static Value proc_interrupted(Thread *t) { return vm_raise_interrupt(t); }
 
 /* Calls take(obj, arg) under mu until it succeeds.  timeout < 0 waits
  * forever, 0 tries once.  1 taken, 0 not (non-blocking or timed out), -1
@@ -108,7 +103,7 @@ static int proc_take(Thread *t, pthread_mutex_t *mu, pthread_cond_t *cv, TakeFn 
             r = 1;
             break;
         }
-        if (is_main && vm->sigint) {
+        if (vm_interrupt_pending(t)) {
             r = -1;
             break;
         }
@@ -1511,7 +1506,7 @@ static int fd_wait(Thread *t, int fd, short events, double timeout)
     if (timeout > 0)
         gil_deadline(&deadline, timeout > 1e9 ? (int64_t)1e18 : (int64_t)(timeout * 1e9));
     for (;;) {
-        if (is_main && vm->sigint)
+        if (vm_interrupt_pending(t))
             return -1;
         int ms = -1;
         if (timeout == 0) {
@@ -1956,7 +1951,7 @@ static Value proc_join(Thread *t, Value self, int argc, const Value *argv, ObjTu
             r = 1;
             break;
         }
-        if (is_main && vm->sigint) {
+        if (vm_interrupt_pending(t)) {
             r = -1;
             break;
         }

@@ -128,11 +128,8 @@ static int sock_fd(Thread *t, Sock *s)
  * as CPython's PyErr_CheckSignals after EINTR.  0, or -1 with it raised. */
 static int sock_check_signals(Thread *t)
 {
-    Vm *vm = t->vm;
-    if (t == vm->main && vm->sigint) {
-        vm->sigint = 0;     /* and the breaker bit, or the loop would raise it again (as time.sleep) */
-        atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
-        vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
+    if (vm_interrupt_pending(t)) {
+        vm_raise_interrupt(t);
         return -1;
     }
     return 0;

@@ -62,7 +62,7 @@ static int lock_wait(Thread *t, NativeLock *l, double timeout, int kind)
             result = 1;
             break;
         }
-        if (is_main && vm->sigint) {
+        if (vm_interrupt_pending(t)) {
             result = -1;
             break;
         }
@@ -133,11 +133,8 @@ static Value lock_acquire(Thread *t, Value self, int argc, const Value *argv, Ob
                         "so nothing can release the lock this thread waits for "
                         "(the workload needs its threads to run at the same time)");
     int r = lock_wait(t, l, timeout, kind);
-    if (r < 0) {
-        atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
-        t->vm->sigint = 0;
-        return vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
-    }
+    if (r < 0)
+        return vm_raise_interrupt(t);
     return val_bool(r);
 }
 

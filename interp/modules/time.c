@@ -96,7 +96,7 @@ static Value time_sleep(Thread *t, Value self, int argc, const Value *argv, ObjT
             err = rc;
             break;
         }
-        if (is_main && vm->sigint) {
+        if (vm_interrupt_pending(t)) {
             interrupted = true;
             break;
         }
@@ -108,11 +108,8 @@ static Value time_sleep(Thread *t, Value self, int argc, const Value *argv, ObjT
     vm_blocking_end(t);
     if (err)
         return vm_raise_errno(t, err, NULL);
-    if (interrupted) {
-        vm->sigint = 0;
-        atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
-        return vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
-    }
+    if (interrupted)
+        return vm_raise_interrupt(t);
     return VAL_NONE;
 }
 
