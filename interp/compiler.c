@@ -42,6 +42,70 @@ typedef struct Sym {
 
 typedef enum { SC_MODULE, SC_FUNCTION, SC_CLASS } ScopeKind;
 
+/* name -> index, open addressing over the names' own strings (the AST's
+ * arena copies), so a function with 70,000 locals or a module with 70,000
+ * globals compiles in linear time. */
+typedef struct NameMap {
+    const char **keys;
+    int *vals;
+    int cap, n;             /* cap: 0 or a power of two */
+} NameMap;
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int nm_get(const NameMap *m, const char *k)
+{
+    if (!m->cap)
+        return -1;
+    for (uint64_t i = name_hash(k) & (uint64_t)(m->cap - 1);; i = (i + 1) & (uint64_t)(m->cap - 1)) {
+        if (!m->keys[i])
+            return -1;
+        if (strcmp(m->keys[i], k) == 0)
+            return m->vals[i];
+    }
+}
+
+static void nm_put(NameMap *m, const char *k, int v)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        NameMap g = {mem_calloc((size_t)(m->cap ? m->cap * 2 : 16), sizeof(char *)),
+                     mem_calloc((size_t)(m->cap ? m->cap * 2 : 16), sizeof(int)),
+                     m->cap ? m->cap * 2 : 16, 0};
+        for (int i = 0; i < m->cap; i++)
+            if (m->keys[i])
+                nm_put(&g, m->keys[i], m->vals[i]);
+        mem_free(m->keys);
+        mem_free(m->vals);
+        *m = g;
+    }
+    uint64_t i = name_hash(k) & (uint64_t)(m->cap - 1);
+    for (; m->keys[i]; i = (i + 1) & (uint64_t)(m->cap - 1))
+        if (strcmp(m->keys[i], k) == 0) {
+            m->vals[i] = v;
+            return;
+        }
+    m->keys[i] = k;
+    m->vals[i] = v;
+    m->n++;
+}
+
+static void nm_free(NameMap *m)
+{
+    mem_free(m->keys);
+    mem_free(m->vals);
+    *m = (NameMap){0};
+}
+
+/* Displays longer than this are built item by item (BUILD_LIST 0, then
+ * LIST_APPEND), as CPython does past its stack-use guideline. */
+#define BIG_DISPLAY 1024
+
 typedef struct Scope Scope;
 struct Scope {
     ScopeKind kind;
@@ -49,6 +113,7 @@ struct Scope {
     Scope *parent;
     Sym *syms;
     int nsyms, cap;
+    NameMap index;          /* name -> position in syms */
     Scope **children;
     int nchildren, ccap;
 };
@@ -81,6 +146,8 @@ typedef struct FuncState {
     Code *code;
     const char **locals;    /* slot names */
     int nlocals, lcap;
+    NameMap lmap;           /* slot name -> slot */
+    NameMap nmap;           /* code->names[i]'s text -> i */
     const char **cells;
     int ncells, ccap;
     const char **frees;
@@ -123,10 +190,8 @@ static void comp_error(Compiler *c, int line, int col, const char *fmt, ...)
 
 static Sym *scope_find(Scope *s, const char *name)
 {
-    for (int i = 0; i < s->nsyms; i++)
-        if (strcmp(s->syms[i].name, name) == 0)
-            return &s->syms[i];
-    return NULL;
+    int i = nm_get(&s->index, name);
+    return i >= 0 ? &s->syms[i] : NULL;
 }
 
 static Sym *scope_add(Scope *s, const char *name, int flags)
@@ -140,6 +205,7 @@ static Sym *scope_add(Scope *s, const char *name, int flags)
         s->cap = s->cap ? s->cap * 2 : 8;
         s->syms = mem_realloc(s->syms, sizeof(Sym) * (size_t)s->cap);
     }
+    nm_put(&s->index, name, s->nsyms);
     sym = &s->syms[s->nsyms++];
     sym->name = name;
     sym->flags = flags;
@@ -168,6 +234,7 @@ static void scope_free(Scope *s)
         scope_free(s->children[i]);
     mem_free(s->children);
     mem_free(s->syms);
+    nm_free(&s->index);
     mem_free(s);
 }
 
@@ -448,16 +515,20 @@ static void st_resolve(Compiler *c, Scope *s)
 
 /* ---- emitting -------------------------------------------------------------- */
 
-static int str_list_index(const char **list, int n, const char *name)
+static int str_list_index(const char **list, int n, const char *name, const NameMap *map)
 {
+    if (map)
+        return nm_get(map, name);
     for (int i = 0; i < n; i++)
         if (strcmp(list[i], name) == 0)
             return i;
     return -1;
 }
 
-static int str_list_add(const char ***list, int *n, int *cap, const char *name)
+static int str_list_add(const char ***list, int *n, int *cap, const char *name, NameMap *map)
 {
+    if (map)
+        nm_put(map, name, *n);
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 8;
         *list = mem_realloc(*list, sizeof(char *) * (size_t)*cap);
@@ -523,9 +594,10 @@ static int add_name(Compiler *c, const char *name)
 {
     Code *code = c->fs->code;
     ObjStr *s = str_intern_cstr(c->vm, name);
-    for (int i = 0; i < code->nnames; i++)
-        if (code->names[i] == s)
-            return i;
+    int i = nm_get(&c->fs->nmap, s->chars);   /* interned: chars stay put */
+    if (i >= 0)
+        return i;
+    nm_put(&c->fs->nmap, s->chars, code->nnames);
     if (code->nnames == code->names_cap) {
         code->names_cap = code->names_cap ? code->names_cap * 2 : 8;
         code->names = mem_realloc(code->names, sizeof(ObjStr *) * (size_t)code->names_cap);
@@ -555,10 +627,10 @@ typedef enum { NK_FAST, NK_DEREF, NK_GLOBAL, NK_NAME } NameKind;
 
 static int cell_index(FuncState *fs, const char *name)
 {
-    int i = str_list_index(fs->cells, fs->ncells, name);
+    int i = str_list_index(fs->cells, fs->ncells, name, NULL);
     if (i >= 0)
         return i;
-    i = str_list_index(fs->frees, fs->nfree, name);
+    i = str_list_index(fs->frees, fs->nfree, name, NULL);
     return i >= 0 ? fs->ncells + i : -1;
 }
 
@@ -593,9 +665,9 @@ static NameKind resolve(Compiler *c, const char *name, int *arg)
         return NK_NAME;
     }
     if (flags & (SYM_ASSIGNED | SYM_PARAM)) {
-        int slot = str_list_index(fs->locals, fs->nlocals, name);
+        int slot = str_list_index(fs->locals, fs->nlocals, name, &fs->lmap);
         if (slot < 0)
-            slot = str_list_add(&fs->locals, &fs->nlocals, &fs->lcap, name);
+            slot = str_list_add(&fs->locals, &fs->nlocals, &fs->lcap, name, &fs->lmap);
         *arg = slot;
         return NK_FAST;
     }
@@ -637,7 +709,7 @@ static int hidden_slot(Compiler *c)
     FuncState *fs = c->fs;
     char buf[32];
     snprintf(buf, sizeof buf, ".%d", fs->nhidden++);
-    return str_list_add(&fs->locals, &fs->nlocals, &fs->lcap, arena_strndup(c->arena, buf, strlen(buf)));
+    return str_list_add(&fs->locals, &fs->nlocals, &fs->lcap, arena_strndup(c->arena, buf, strlen(buf)), &fs->lmap);
 }
 
 /* ---- expressions ------------------------------------------------------------- */
@@ -1161,12 +1233,22 @@ static void comp_expr(Compiler *c, Node *n)
                 emit(c, OP_LIST_TO_TUPLE, 0);
             break;
         }
+        if (n->list.len > BIG_DISPLAY) {   /* item by item: the value stack is finite */
+            emit(c, OP_BUILD_LIST, 0);
+            for (int i = 0; i < n->list.len; i++) {
+                comp_expr(c, n->list.items[i]);
+                emit(c, OP_LIST_APPEND, 1);
+            }
+            if (n->kind == E_TUPLE)
+                emit(c, OP_LIST_TO_TUPLE, 0);
+            break;
+        }
         for (int i = 0; i < n->list.len; i++)
             comp_expr(c, n->list.items[i]);
         emit(c, n->kind == E_LIST ? OP_BUILD_LIST : OP_BUILD_TUPLE, (uint32_t)n->list.len);
         break;
     case E_SET:
-        if (has_starred(&n->list)) {
+        if (has_starred(&n->list) || n->list.len > BIG_DISPLAY) {
             emit(c, OP_BUILD_SET, 0);
             for (int i = 0; i < n->list.len; i++) {
                 Node *e = n->list.items[i];
@@ -1194,7 +1276,7 @@ static void comp_expr(Compiler *c, Node *n)
         for (int i = 0; i < n->list.len; i++)
             if (!n->list.items[i])
                 dstar = true;
-        if (!dstar) {
+        if (!dstar && n->list.len <= BIG_DISPLAY) {
             for (int i = 0; i < n->list.len; i++) {
                 comp_expr(c, n->list.items[i]);
                 comp_expr(c, n->list2.items[i]);
@@ -2020,7 +2102,7 @@ static void fs_finish(Compiler *c, FuncState *fs)
     if (fs->ncells) {
         code->cell_slot = mem_alloc(sizeof(int) * (size_t)fs->ncells);
         for (int i = 0; i < fs->ncells; i++) {
-            int slot = str_list_index(fs->locals, fs->nlocals, fs->cells[i]);
+            int slot = str_list_index(fs->locals, fs->nlocals, fs->cells[i], &fs->lmap);
             code->cell_slot[i] = slot >= 0 && slot < code->nparams + code->nkwonly +
                                  !!(code->flags & CO_VARARGS) + !!(code->flags & CO_VARKW) ? slot : -1;
         }
@@ -2029,6 +2111,8 @@ static void fs_finish(Compiler *c, FuncState *fs)
     code->nfree = fs->nfree;
     code->maxstack = compute_maxstack(code);
     mem_free(fs->locals);
+    nm_free(&fs->lmap);
+    nm_free(&fs->nmap);
     mem_free(fs->cells);
     mem_free(fs->frees);
 }
@@ -2039,9 +2123,9 @@ static void fs_collect_cells(FuncState *fs)
     for (int i = 0; i < s->nsyms; i++) {
         Sym *sym = &s->syms[i];
         if ((sym->flags & SYM_CELL) && sym_is_local(sym))
-            str_list_add(&fs->cells, &fs->ncells, &fs->ccap, sym->name);
+            str_list_add(&fs->cells, &fs->ncells, &fs->ccap, sym->name, NULL);
         else if (sym->flags & SYM_FREE)
-            str_list_add(&fs->frees, &fs->nfree, &fs->fcap, sym->name);
+            str_list_add(&fs->frees, &fs->nfree, &fs->fcap, sym->name, NULL);
     }
 }
 
@@ -2083,11 +2167,11 @@ static Code *comp_function(Compiler *c, Node *n, const char *name, NodeList *bod
                 int want = pass == 0 ? PARAM_NORMAL : pass == 1 ? PARAM_KWONLY : pass == 2 ? PARAM_VARARGS : PARAM_VARKW;
                 if (p->kind != want)
                     continue;
-                if (str_list_index(fs.locals, fs.nlocals, p->name) >= 0) {
+                if (str_list_index(fs.locals, fs.nlocals, p->name, &fs.lmap) >= 0) {
                     comp_error(c, p->line, p->col, "duplicate argument '%s' in function definition", p->name);
                     break;
                 }
-                str_list_add(&fs.locals, &fs.nlocals, &fs.lcap, p->name);
+                str_list_add(&fs.locals, &fs.nlocals, &fs.lcap, p->name, &fs.lmap);
             }
         }
         code->nparams = npos;

@@ -901,7 +901,7 @@ int set_compare(Thread *t, ObjSet *a, ObjSet *b, int op)
     }
 }
 
-int dict_eq(Thread *t, ObjDict *a, ObjDict *b)
+static int dict_eq_unguarded(Thread *t, ObjDict *a, ObjDict *b)
 {
     if (a->len != b->len)
         return 0;
@@ -931,6 +931,15 @@ int dict_eq(Thread *t, ObjDict *a, ObjDict *b)
     obj_decref(&a->obj);
     obj_decref(&b->obj);
     return result;
+}
+
+int dict_eq(Thread *t, ObjDict *a, ObjDict *b)
+{
+    if (!vm_enter_recursive(t, "in comparison"))
+        return -1;
+    int r = dict_eq_unguarded(t, a, b);
+    vm_leave_recursive(t);
+    return r;
 }
 
 int dict_update(Thread *t, ObjDict *d, Value other)

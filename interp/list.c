@@ -476,7 +476,7 @@ static int cmp_lengths(int64_t na, int64_t nb, int op)
     }
 }
 
-int seq_compare(Thread *t, const Value *a, int64_t na, const Value *b, int64_t nb, int op)
+static int seq_compare_unguarded(Thread *t, const Value *a, int64_t na, const Value *b, int64_t nb, int op)
 {
     if ((op == CMP_EQ || op == CMP_NE) && na != nb)
         return op == CMP_NE;
@@ -497,6 +497,15 @@ int seq_compare(Thread *t, const Value *a, int64_t na, const Value *b, int64_t n
     return vm_compare(t, a[i], b[i], op);
 }
 
+int seq_compare(Thread *t, const Value *a, int64_t na, const Value *b, int64_t nb, int op)
+{
+    if (!vm_enter_recursive(t, "in comparison"))
+        return -1;
+    int r = seq_compare_unguarded(t, a, na, b, nb, op);
+    vm_leave_recursive(t);
+    return r;
+}
+
 static bool seq_view(Value v, const Value **items, int64_t *n)
 {
     if (IS_LIST(v)) {
@@ -512,7 +521,7 @@ static bool seq_view(Value v, const Value **items, int64_t *n)
     return false;
 }
 
-int seq_richcompare(Thread *t, Value a, Value b, int op)
+static int seq_richcompare_unguarded(Thread *t, Value a, Value b, int op)
 {
     const Value *ia, *ib;
     int64_t na, nb;
@@ -555,6 +564,15 @@ int seq_richcompare(Thread *t, Value a, Value b, int op)
     return r;
 }
 
+int seq_richcompare(Thread *t, Value a, Value b, int op)
+{
+    if (!vm_enter_recursive(t, "in comparison"))
+        return -1;
+    int r = seq_richcompare_unguarded(t, a, b, op);
+    vm_leave_recursive(t);
+    return r;
+}
+
 int seq_contains(Thread *t, Value seq, Value item)
 {
     const Value *items;
@@ -574,7 +592,7 @@ int seq_contains(Thread *t, Value seq, Value item)
 }
 
 /* CPython's tuple hash (xxHash64 primes and rounds). */
-int tuple_hash(Thread *t, ObjTuple *tu, uint64_t *out)
+static int tuple_hash_unguarded(Thread *t, ObjTuple *tu, uint64_t *out)
 {
     if (tu->hash) {
         *out = tu->hash;
@@ -597,6 +615,15 @@ int tuple_hash(Thread *t, ObjTuple *tu, uint64_t *out)
     tu->hash = acc ? acc : 1;   /* 0 marks "not computed" */
     *out = acc;
     return 0;
+}
+
+int tuple_hash(Thread *t, ObjTuple *tu, uint64_t *out)
+{
+    if (!vm_enter_recursive(t, "while hashing"))
+        return -1;
+    int r = tuple_hash_unguarded(t, tu, out);
+    vm_leave_recursive(t);
+    return r;
 }
 
 /* ---- sort ------------------------------------------------------------------------ */

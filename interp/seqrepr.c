@@ -103,7 +103,7 @@ static bool repr_table(Thread *t, StrBuf *sb, ObjDict *d)
     return true;
 }
 
-Value seq_repr(Thread *t, Value v)
+static Value seq_repr_unguarded(Thread *t, Value v)
 {
     Vm *vm = t->vm;
     if (!IS_LIST(v) && !IS_TUPLE(v) && !IS_DICT(v) && !IS_SET(v))
@@ -131,4 +131,13 @@ Value seq_repr(Thread *t, Value v)
         return VAL_ERR;
     }
     return val_obj(&sb_to_str(vm, &sb)->obj);
+}
+
+Value seq_repr(Thread *t, Value v)
+{
+    if (!vm_enter_recursive(t, "while getting the repr of an object"))
+        return VAL_ERR;
+    Value r = seq_repr_unguarded(t, v);
+    vm_leave_recursive(t);
+    return r;
 }

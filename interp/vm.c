@@ -644,6 +644,16 @@ static bool insert_self(Thread *t, Value *f, int argc, Value self)
     return true;
 }
 
+bool vm_enter_recursive(Thread *t, const char *what)
+{
+    if (++t->native_depth > MAX_NATIVE_DEPTH) {
+        t->native_depth--;
+        vm_raise(t, EXC_RecursionError, "maximum recursion depth exceeded %s", what);
+        return false;
+    }
+    return true;
+}
+
 static Value call_native(Thread *t, ObjNative *nat, Value *args, int argc, ObjTuple *kw)
 {
     if (++t->native_depth > MAX_NATIVE_DEPTH) {

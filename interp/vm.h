@@ -223,6 +223,12 @@ int vm_eq(Thread *t, Value a, Value b);     /* a == b: 1 / 0 / -1 */
 enum { CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE };
 int vm_compare(Thread *t, Value a, Value b, int op);
 int vm_hash(Thread *t, Value v, uint64_t *out);   /* 0 / -1 (unhashable) */
+/* C code that recurses through containers (repr, ==, <, hash) counts its
+ * depth with the calls made from C, so a deeply nested list raises
+ * RecursionError ("maximum recursion depth exceeded WHAT"), as in CPython,
+ * instead of overflowing the C stack.  false: raised. */
+bool vm_enter_recursive(Thread *t, const char *what);
+static inline void vm_leave_recursive(Thread *t) { t->native_depth--; }
 int64_t vm_len(Thread *t, Value v);               /* >= 0, or -1 */
 Value vm_iter(Thread *t, Value v);                /* iter(v) */
 /* next(it): a new reference; VAL_ERR with t->exc == VAL_ERR when exhausted. */
