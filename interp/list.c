@@ -383,7 +383,9 @@ Value list_repeat(Thread *t, ObjList *l, int64_t n)
     if (n <= 0 || l->len == 0)
         return val_obj(&list_new(t->vm, 0)->obj);
     if (l->len > SEQ_MAX_ITEMS / n)
-        return vm_raise(t, EXC_OverflowError, "repeated list is too long");
+        return vm_raise_empty(t, EXC_MemoryError);
+    if (!vm_check_alloc(t, (double)l->len * (double)n * sizeof(Value)))
+        return VAL_ERR;
     int64_t len = l->len;
     ObjList *r = list_new(t->vm, len * n);
     for (int64_t k = 0; k < n; k++)
@@ -399,7 +401,9 @@ Value tuple_repeat(Thread *t, ObjTuple *tu, int64_t n)
     if (n <= 0 || tu->len == 0)
         return val_obj(&tuple_new(t->vm, 0)->obj);
     if (tu->len > SEQ_MAX_ITEMS / n)
-        return vm_raise(t, EXC_OverflowError, "repeated tuple is too long");
+        return vm_raise_empty(t, EXC_MemoryError);
+    if (!vm_check_alloc(t, (double)tu->len * (double)n * sizeof(Value)))
+        return VAL_ERR;
     ObjTuple *r = tuple_new(t->vm, tu->len * n);
     for (int64_t k = 0; k < n; k++)
         for (int64_t i = 0; i < tu->len; i++)

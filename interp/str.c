@@ -484,7 +484,9 @@ Value str_repeat(Thread *t, ObjStr *s, int64_t n)
     if (n <= 0 || s->len == 0)
         return val_obj(&str_new(t->vm, "", 0)->obj);
     if (s->len > INT64_MAX / 2 / n)
-        return vm_raise(t, EXC_OverflowError, "repeated string is too long");
+        return vm_raise_empty(t, EXC_MemoryError);
+    if (!vm_check_alloc(t, (double)s->len * (double)n))
+        return VAL_ERR;
     ObjStr *o = (ObjStr *)obj_alloc(t->vm, sizeof(ObjStr) + (size_t)(s->len * n) + 1,
                                     OBJ_STR, t->vm->types[TY_STR]);
     for (int64_t k = 0; k < n; k++)

@@ -27,12 +27,13 @@
 
 #include "code.h"
 #include "compiler.h"
+#include <sys/mman.h>
+
 #include "gil.h"
 #include "pylib.h"
 #include "vmint.h"
 
 #define STACK_VALUES (256 * 1024)
-#define INITIAL_FRAMES 64
 #define MAX_NATIVE_DEPTH 400
 
 typedef enum { BLK_TRY, BLK_HANDLER } BlockKind;
@@ -148,6 +149,15 @@ static Value make_exception(Thread *t, ObjClass *cls, Value arg)
     obj_decref(&args->obj);
     exc_init_chain(vm, inst);
     return val_obj(&inst->obj);
+}
+
+Value vm_raise_empty(Thread *t, ExcId id)
+{
+    Value exc = make_exception(t, t->vm->exc[id], VAL_ERR);
+    val_decref(t->exc);
+    t->exc = exc;
+    t->reraise = false;
+    return VAL_ERR;
 }
 
 Value vm_raise(Thread *t, ExcId id, const char *fmt, ...)
@@ -379,10 +389,7 @@ void vm_print_exception(Thread *t)
 
 static inline Frame *frame_push(Thread *t)
 {
-    if (__builtin_expect(t->depth == t->frames_cap, 0)) {
-        t->frames_cap *= 2;
-        t->frames = mem_realloc(t->frames, sizeof(Frame) * (size_t)t->frames_cap);
-    }
+    /* callers check depth < max_depth < frames_cap: the array never moves */
     Frame *f = &t->frames[t->depth++];
     f->locals = NULL;
     f->cells = NULL;
@@ -577,7 +584,7 @@ static bool bind_args(Thread *t, ObjFunc *fn, Value *f, int argc, ObjTuple *kw)
 static bool frame_enter(Thread *t, ObjFunc *fn, Value *f, int argc, ObjTuple *kw, Value *ret)
 {
     Code *c = fn->code;
-    if (t->depth >= t->vm->recursion_limit) {
+    if (t->depth >= t->vm->max_depth) {
         vm_raise(t, EXC_RecursionError, "maximum recursion depth exceeded");
         return false;
     }
@@ -642,6 +649,25 @@ static bool insert_self(Thread *t, Value *f, int argc, Value self)
     memmove(f + 2, f + 1, sizeof(Value) * (size_t)argc);
     f[1] = self;
     return true;
+}
+
+bool vm_check_alloc(Thread *t, double bytes)
+{
+    static double ram;
+    if (ram == 0) {
+        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+        ram = pages > 0 && size > 0 ? (double)pages * (double)size : 1e12;
+    }
+    if (bytes < ram)
+        return true;
+    vm_raise_empty(t, EXC_MemoryError);
+    return false;
+}
+
+void vm_set_recursion_limit(Vm *vm, int limit)
+{
+    vm->recursion_limit = limit;
+    vm->max_depth = limit < VM_MAX_FRAMES - 1 ? limit : VM_MAX_FRAMES - 1;
 }
 
 bool vm_enter_recursive(Thread *t, const char *what)
@@ -2559,7 +2585,7 @@ static Value vm_execute(Thread *t)
                 ObjFunc *fn = (ObjFunc *)f[0].as.o;
                 Code *c = fn->code;
                 if ((c->flags & CO_SIMPLE) && argc == c->nparams && c->ncells + c->nfree == 0 &&
-                    t->depth < vm->recursion_limit && f + 1 + c->nlocals + c->maxstack + 8 < t->stack_end) {
+                    t->depth < vm->max_depth && f + 1 + c->nlocals + c->maxstack + 8 < t->stack_end) {
                     for (int i = argc; i < c->nlocals; i++)
                         f[1 + i] = VAL_ERR;
                     fr->ip = ip;
@@ -3010,6 +3036,31 @@ static void set_script_dir(Vm *vm, const char *path)
         strcpy(vm->script_dir, "/");
 }
 
+/* An error found at the end of the file (an unfinished block, an open
+ * bracket) points just past the last non-blank character, as CPython's
+ * does, so there is a source line to show under it. */
+static void eof_error_position(const char *src, size_t len, ParseError *err)
+{
+    int lines = 1;
+    const char *last = NULL;    /* the last non-blank byte */
+    int last_line = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] == '\n') {
+            lines++;
+        } else if (src[i] != ' ' && src[i] != '\t' && src[i] != '\r' && src[i] != '\f') {
+            last = src + i;
+            last_line = lines;
+        }
+    }
+    if (!last || err->line <= last_line)
+        return;
+    const char *bol = last;
+    while (bol > src && bol[-1] != '\n')
+        bol--;
+    err->line = last_line;
+    err->col = (int)(last - bol) + 2;
+}
+
 VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int *exit_code)
 {
     Thread *t = vm->main;
@@ -3019,6 +3070,7 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
     Code *code = compile_module(vm, path, src, len, &err);
     if (!code) {
         vm_flush_out(vm);
+        eof_error_position(src, len, &err);
         fprintf(stderr, "%s:%d:%d: %s: %s\n", path, err.line, err.col, err.kind, err.msg);
         /* the source line and a caret under the column */
         const char *p = src, *end = src + len;
@@ -3122,8 +3174,13 @@ Thread *vm_thread_alloc(Vm *vm, size_t stack_values)
     t->stack = mem_alloc(sizeof(Value) * stack_values);
     t->stack_end = t->stack + stack_values;
     t->sp = t->stack;
-    t->frames_cap = INITIAL_FRAMES;
-    t->frames = mem_alloc(sizeof(Frame) * (size_t)t->frames_cap);
+    t->frames_cap = VM_MAX_FRAMES;
+    t->frames = mmap(NULL, sizeof(Frame) * VM_MAX_FRAMES, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (t->frames == MAP_FAILED) {
+        fprintf(stderr, "gilscope: out of memory (a thread's frame stack)\n");
+        abort();
+    }
     t->blocks_cap = 16;
     t->blocks = mem_alloc(sizeof(Block) * (size_t)t->blocks_cap);
     t->block_kind = -1;
@@ -3141,7 +3198,8 @@ Thread *vm_thread_alloc(Vm *vm, size_t stack_values)
 void vm_thread_free_stacks(Thread *t)
 {
     mem_free(t->stack);
-    mem_free(t->frames);
+    if (t->frames)
+        munmap(t->frames, sizeof(Frame) * VM_MAX_FRAMES);
     mem_free(t->blocks);
     t->stack = t->stack_end = t->sp = NULL;
     t->frames = NULL;
@@ -3253,7 +3311,7 @@ Vm *vm_new(const VmConfig *cfg)
     Vm *vm = mem_calloc(1, sizeof(Vm));
     vm->cfg = *cfg;
     vm->all.gc_next = vm->all.gc_prev = &vm->all;
-    vm->recursion_limit = 1000;
+    vm_set_recursion_limit(vm, 1000);
     vm->switch_interval = 0.005;
     /* the intern table must exist before any str_intern: a raw dict with no class yet */
     vm->interned = dict_new(vm);

@@ -50,6 +50,7 @@ typedef enum { TYPE_LIST(TY_ENUM) TY__COUNT } TypeId;
     X(LookupError, Exception)                                               \
     X(IndexError, LookupError)                                              \
     X(KeyError, LookupError)                                                \
+    X(MemoryError, Exception)                                               \
     X(NameError, Exception)                                                 \
     X(UnboundLocalError, NameError)                                         \
     X(OSError, Exception)                                                   \
@@ -147,6 +148,7 @@ struct Vm {
     pthread_cond_t threads_cond; /* signalled when a thread finishes */
     int mode;                   /* VmMode */
     int recursion_limit;        /* sys.setrecursionlimit */
+    int max_depth;              /* min(recursion_limit, VM_MAX_FRAMES - 1) */
     double switch_interval;     /* sys.setswitchinterval, seconds */
     volatile int sigint;        /* SIGINT arrived: KeyboardInterrupt at the next check */
     Obj *list_append;           /* the native list.append, which calls inline */
@@ -185,6 +187,8 @@ Value vm_raise(Thread *t, ExcId id, const char *fmt, ...) __attribute__((format(
 bool vm_interrupt_pending(Thread *t);
 /* Consumes the pending SIGINT (flag and eval-breaker bit, so the loop does
  * not raise it twice) and raises KeyboardInterrupt: VAL_ERR. */
+/* raise ID() with no arguments (MemoryError, as CPython raises it) */
+Value vm_raise_empty(Thread *t, ExcId id);
 Value vm_raise_interrupt(Thread *t);
 /* Sets exc (an exception instance or class, borrowed) as pending. */
 Value vm_raise_value(Thread *t, Value exc);
@@ -228,6 +232,15 @@ int vm_hash(Thread *t, Value v, uint64_t *out);   /* 0 / -1 (unhashable) */
  * RecursionError ("maximum recursion depth exceeded WHAT"), as in CPython,
  * instead of overflowing the C stack.  false: raised. */
 bool vm_enter_recursive(Thread *t, const char *what);
+/* A thread's frames are one fixed array (mapped, committed as it is used),
+ * so a Frame pointer held by C code across a nested call stays valid;
+ * deeper recursion than this is a RecursionError whatever the limit. */
+#define VM_MAX_FRAMES 65536
+void vm_set_recursion_limit(Vm *vm, int limit);
+/* false (MemoryError raised) when one object of this many bytes could not
+ * fit in the machine's memory: [0] * 10**15 is a MemoryError, as in
+ * CPython, not an abort in malloc or a run into the OOM killer. */
+bool vm_check_alloc(Thread *t, double bytes);
 static inline void vm_leave_recursive(Thread *t) { t->native_depth--; }
 int64_t vm_len(Thread *t, Value v);               /* >= 0, or -1 */
 Value vm_iter(Thread *t, Value v);                /* iter(v) */

@@ -17,7 +17,10 @@ Three kinds of program, by directory:
   tests/programs/gilscope_only/*.py behaviour where gilscope differs from CPython
                                     on purpose (64-bit ints): the expectations
                                     are in the file (see below).
-  tests/programs/errors/*.py        source errors: expectations in the file; the
+  tests/bad/runtime/*.py            hostile workloads that fail at run time
+                                    (recursion, memory, overflow): expectations
+                                    in the file, as for gilscope_only.
+  tests/bad/syntax/*.py             source errors: expectations in the file; the
                                     runner also checks the "path:line:col:
                                     SyntaxError" prefix and the caret line, and
                                     that python3 rejects the file too.
@@ -54,6 +57,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAM_DIR = os.path.join(ROOT, "tests", "programs")
+BAD_DIR = os.path.join(ROOT, "tests", "bad")
 TIMEOUT = 20
 UNIT_TIMEOUT = 120
 EXIT_RUNTIME = 70
@@ -190,9 +194,9 @@ class Runner:
         cwd = self.workdir(path)
         try:
             parent = os.path.basename(os.path.dirname(path))
-            if parent == "errors":
+            if parent == "syntax":
                 return self.check_source_error(path, rel, cwd)
-            if parent == "gilscope_only":
+            if parent in ("gilscope_only", "runtime"):
                 return self.check_embedded(path, rel, cwd)
             return self.check_oracle(path, rel, cwd)
         finally:
@@ -344,7 +348,9 @@ def collect(patterns):
     default = not patterns
     if default:
         patterns = [os.path.join(PROGRAM_DIR, "*.py"),
-                    os.path.join(PROGRAM_DIR, "*", "*.py")]
+                    os.path.join(PROGRAM_DIR, "*", "*.py"),
+                    os.path.join(BAD_DIR, "syntax", "*.py"),
+                    os.path.join(BAD_DIR, "runtime", "*.py")]
     files = []
     for pat in patterns:
         hits = glob.glob(pat) or glob.glob(os.path.join(ROOT, pat))

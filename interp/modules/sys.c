@@ -198,7 +198,7 @@ static Value sys_setrecursionlimit(Thread *t, Value self, int argc, const Value 
         return vm_raise(t, EXC_ValueError, "recursion limit must be greater or equal than 1");
     if (n > 0x7fffffff)
         return vm_raise(t, EXC_OverflowError, "Python int too large to convert to C int");
-    t->vm->recursion_limit = (int)n;
+    vm_set_recursion_limit(t->vm, (int)n);
     return VAL_NONE;
 }
 

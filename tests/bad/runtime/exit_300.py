@@ -1,0 +1,3 @@
+# expect-exit: 44
+import sys
+sys.exit(300)

@@ -1,0 +1,3 @@
+# expect-exit: 70
+# expect-stderr: ModuleNotFoundError: No module named 'nosuchmodule'
+import nosuchmodule

@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: (unicode error) 'unicodeescape' codec can't dec
+x = "abc\xZZ"

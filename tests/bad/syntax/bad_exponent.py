@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: invalid decimal literal
+x = 1e

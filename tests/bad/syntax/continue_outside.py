@@ -1,0 +1,4 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: 'continue' not properly in loop
+def f():
+    continue

@@ -1,0 +1,4 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: invalid syntax
+def f(:
+    pass

@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: invalid syntax
+x = 1 $ 2

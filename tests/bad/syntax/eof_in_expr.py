@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: '(' was never closed
+x = (1 +

@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: nonlocal declaration not allowed at module leve
+nonlocal x

@@ -1,0 +1,4 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: expected 'except' or 'finally' block
+try:
+    pass

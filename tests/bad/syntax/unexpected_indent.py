@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: IndentationError: unexpected indent
+  x = 1

@@ -1,0 +1,3 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: unterminated string literal
+x = b"abc

@@ -1,0 +1,4 @@
+# expect-exit: 65
+# expect-stderr: SyntaxError: unterminated triple-quoted string literal
+x = """abc
+
