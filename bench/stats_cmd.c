@@ -191,6 +191,12 @@ void stats_print_text(const Stats *s, const TraceFile *tf, FILE *out)
         if (rs->lost)
             fprintf(out, "  note: %" PRIu64 " events lost (the writer fell behind): statistics are approximate\n",
                     rs->lost);
+        for (size_t m = 0; m < rs->tr->nmarks; m++) {
+            const TraceMarkText *mk = &rs->tr->marks[m];
+            char when[32];
+            uint64_t at = mk->ns > rs->tr->first_ns ? mk->ns - rs->tr->first_ns : 0;
+            fprintf(out, "  mark at %s: %s\n", mk->ns ? fmt_ns(when, sizeof when, at) : "?", mk->text);
+        }
     }
     if (tf->truncated)
         fprintf(out, "\nnote: the file is truncated at byte %" PRIu64 "\n", tf->truncated_at);
@@ -333,6 +339,13 @@ static void json_run(FILE *out, const Stats *s, const StatsRun *rs, size_t index
             fprintf(out, ", \"interp\": ");
             json_str(out, proc->interp);
         }
+        fprintf(out, "}");
+    }
+    fprintf(out, "], \"marks\": [");
+    for (size_t m = 0; m < run->nmarks; m++) {
+        fprintf(out, "%s{\"pid\": %u, \"id\": %u, \"ns\": %" PRIu64 ", \"text\": ", m ? ", " : "",
+                run->marks[m].pid, run->marks[m].id, run->marks[m].ns);
+        json_str(out, run->marks[m].text);
         fprintf(out, "}");
     }
     fprintf(out, "]}");

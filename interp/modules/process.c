@@ -40,6 +40,7 @@
 #include "gil.h"
 #include "marshal.h"
 #include "shm.h"
+#include "trace.h"
 #include "vm.h"
 #include "vmint.h"
 
@@ -1782,8 +1783,24 @@ static ProcChild *child_find(pid_t pid)
     return NULL;
 }
 
+/* A worker killed by a signal is said on stderr and marked in the trace (a
+ * MARK on the reaping thread's lane whose text names it), so `stats`, the
+ * charts and the viewer show it even when it died before writing a chunk. */
+static void child_report_signal(Thread *t, const ProcChild *c, pid_t pid, int sig)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    char msg[256];
+    snprintf(msg, sizeof msg, "process %s (pid %d) was killed by signal %s%s",
+             c->name ? c->name : "?", (int)pid, abbrev ? "SIG" : "", abbrev ? abbrev : "?");
+    fprintf(stderr, "gilscope: %s\n", msg);
+    if (t && t->tb && t->vm->tracer) {
+        trace_mark_text(t->vm->tracer, (uint32_t)pid, msg);
+        trace_record_slow(t->tb, EV_MARK, (uint32_t)pid, t->ticks);
+    }
+}
+
 /* Reaps pid if it has exited (no wait).  True once it is finished. */
-static bool child_poll(pid_t pid)
+static bool child_poll(Thread *t, pid_t pid)
 {
     pthread_mutex_lock(&proc_children_mu);
     ProcChild *c = child_find(pid);
@@ -1796,11 +1813,8 @@ static bool child_poll(pid_t pid)
             if (c) {
                 c->reaped = true;
                 c->status = r == pid ? st : 0;
-                if (r == pid && WIFSIGNALED(st) && !c->quiet) {
-                    const char *abbrev = sigabbrev_np(WTERMSIG(st));
-                    fprintf(stderr, "gilscope: process %s (pid %d) was killed by signal %s%s\n",
-                            c->name ? c->name : "?", (int)pid, abbrev ? "SIG" : "", abbrev ? abbrev : "?");
-                }
+                if (r == pid && WIFSIGNALED(st) && !c->quiet)
+                    child_report_signal(t, c, pid, WTERMSIG(st));
             }
         }
     }
@@ -1934,7 +1948,7 @@ static Value proc_join(Thread *t, Value self, int argc, const Value *argv, ObjTu
     double timeout;
     if (!parse_block(t, VAL_ERR, argc > 1 ? argv[1] : VAL_NONE, &block, &timeout))
         return VAL_ERR;
-    if (child_poll(pid))
+    if (child_poll(t, pid))
         return VAL_TRUE;
     if (timeout == 0)
         return VAL_FALSE;
@@ -1947,7 +1961,7 @@ static Value proc_join(Thread *t, Value self, int argc, const Value *argv, ObjTu
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     int r = 0, step_ms = 1;
     for (;;) {
-        if (child_poll(pid)) {
+        if (child_poll(t, pid)) {
             r = 1;
             break;
         }
@@ -1991,7 +2005,7 @@ static Value proc_alive(Thread *t, Value self, int argc, const Value *argv, ObjT
     pid_t pid;
     if (!arg_count(t, "alive", argc, kw, 1, 1) || !pid_arg(t, argv[0], &pid))
         return VAL_ERR;
-    return val_bool(!child_poll(pid));
+    return val_bool(!child_poll(t, pid));
 }
 
 /* exitcode(pid): None while running, the exit status, or -signal. */
@@ -2001,7 +2015,7 @@ static Value proc_exitcode(Thread *t, Value self, int argc, const Value *argv, O
     pid_t pid;
     if (!arg_count(t, "exitcode", argc, kw, 1, 1) || !pid_arg(t, argv[0], &pid))
         return VAL_ERR;
-    if (!child_poll(pid))
+    if (!child_poll(t, pid))
         return VAL_NONE;
     pthread_mutex_lock(&proc_children_mu);
     ProcChild *c = child_find(pid);
