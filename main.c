@@ -70,6 +70,9 @@ static void run_usage(FILE *out)
           "  -o, --output T.gilt     the trace file (default: FILE's name with .gilt,\n"
           "                          in the current directory)\n"
           "  --no-trace              record nothing\n"
+          "  --trace-buffers N       at most N event buffers of 4096 events in the\n"
+          "                          tracer (default: 64, and 3 more per thread);\n"
+          "                          fewer lose events, counted and shown as gaps\n"
           "  -q, --quiet             no summary on stderr at the end\n"
           "  --dis                   print the bytecode of FILE instead of running it\n"
           "  -h, --help              show this help\n",
@@ -198,7 +201,7 @@ static int cmd_run(int argc, char **argv)
     bool dis = false, trace = true, quiet = false;
     int mode = VM_MODE_THREADS, gil = GIL_NEWGIL;
     double switch_ms = 5.0;
-    long check = 100, cpus = 0;
+    long check = 100, cpus = 0, trace_buffers = 0;
     const char *out_path = NULL;
     int i = 0;
     for (; i < argc; i++) {
@@ -218,7 +221,7 @@ static int cmd_run(int argc, char **argv)
             break;
         } else if (strcmp(a, "--mode") == 0 || strcmp(a, "--gil") == 0 || strcmp(a, "--switch-interval") == 0 ||
                    strcmp(a, "--check-interval") == 0 || strcmp(a, "--cpus") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--output") == 0) {
+                   strcmp(a, "--output") == 0 || strcmp(a, "--trace-buffers") == 0) {
             if (!val) {
                 fprintf(stderr, "gilscope run: %s needs a value (see gilscope run --help)\n", a);
                 return EX_USAGE;
@@ -255,6 +258,11 @@ static int cmd_run(int argc, char **argv)
                 long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
                 if (!parse_int(val, 1, ncpu > 0 ? ncpu : 1, &cpus)) {
                     fprintf(stderr, "gilscope run: --cpus takes a number from 1 to %ld, not '%s'\n", ncpu, val);
+                    return EX_USAGE;
+                }
+            } else if (strcmp(a, "--trace-buffers") == 0) {
+                if (!parse_int(val, 1, 1000000, &trace_buffers)) {
+                    fprintf(stderr, "gilscope run: --trace-buffers takes a number from 1 to 1000000, not '%s'\n", val);
                     return EX_USAGE;
                 }
             } else {
@@ -302,6 +310,8 @@ static int cmd_run(int argc, char **argv)
             free(src);
             return EX_IOERR;
         }
+        if (trace_buffers)
+            trace_set_pool_limit(tracer, (unsigned)trace_buffers);
     }
     VmConfig cfg = {.script_path = path, .argc = argc - i, .argv = argv + i, .mode = mode, .gil_kind = gil,
                     .switch_interval = switch_ms / 1000.0, .check_interval = (int)check, .tracer = tracer};

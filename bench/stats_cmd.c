@@ -189,7 +189,7 @@ void stats_print_text(const Stats *s, const TraceFile *tf, FILE *out)
                         strerror((int)proc->write_errno));
         }
         if (rs->lost)
-            fprintf(out, "  note: %" PRIu64 " events lost (the writer fell behind): statistics are approximate\n",
+            fprintf(out, "  note: %" PRIu64 " events lost (no free trace buffer: the writer fell behind, or --trace-buffers was small): statistics are approximate\n",
                     rs->lost);
         for (size_t m = 0; m < rs->tr->nmarks; m++) {
             const TraceMarkText *mk = &rs->tr->marks[m];
