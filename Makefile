@@ -217,15 +217,18 @@ deps:
 #   bench    `gilscope bench`: table, JSON, CSV, charts, presets
 #   export   `gilscope export`: PNG pixels, SVG, PDF, Perfetto JSON
 #   viewer   `gilscope view` off-screen and under xvfb-run
+#   bad      the bad-input corpus: options and damaged traces (tests/bad/cases.txt)
+#   faults   SIGKILLed workers, a file-size limit, a full disk, tiny tracer buffers
+#   stress   256 threads under every policy, 64 processes, 32+32 queue users
 # SUITES='gil modes' picks some, SUITES=none skips them (GILTESTS=none drops
 # gil and cpython).  ThreadSanitizer builds run the threading ones (pango and
 # fontconfig are not instrumented: their own threads give false reports) and
 # the GIL checks at a tenth of the work.
 ifeq ($(SANITIZER),thread)
-SUITES ?= gil modes
+SUITES ?= gil modes stress
 GIL_SCALE ?= 0.1
 else
-SUITES ?= gil cpython modes bench export viewer
+SUITES ?= gil cpython modes bench export viewer bad faults stress
 GIL_SCALE ?= 1
 endif
 GILTESTS ?= all
@@ -238,7 +241,10 @@ SUITE_CMD_modes   = sh tests/run_modes.sh $(BIN)
 SUITE_CMD_bench   = $(PYTHON) tests/run_bench_tests.py --gilscope $(BIN)
 SUITE_CMD_export  = $(PYTHON) tests/run_export_tests.py --gilscope $(BIN)
 SUITE_CMD_viewer  = $(PYTHON) tests/run_viewer_tests.py --gilscope $(BIN)
-SUITE_ARGS := $(foreach s,$(filter gil cpython modes bench export viewer,$(SUITES)),--suite "$(SUITE_CMD_$(s))")
+SUITE_CMD_bad     = $(PYTHON) tests/run_bad_tests.py --gilscope $(BIN)
+SUITE_CMD_faults  = $(PYTHON) tests/run_fault_tests.py --gilscope $(BIN)
+SUITE_CMD_stress  = $(PYTHON) tests/run_stress_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)
+SUITE_ARGS := $(foreach s,$(filter gil cpython modes bench export viewer bad faults stress,$(SUITES)),--suite "$(SUITE_CMD_$(s))")
 
 # fontconfig's process-lifetime caches are not leaks of ours (tests/lsan.supp).
 TEST_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0

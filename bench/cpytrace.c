@@ -754,6 +754,10 @@ int cpytrace_main(int argc, char **argv)
     sigaction(SIGTERM, &sa, &old_term);
 
     fflush(NULL);
+    /* the child reports a failed exec through this pipe (closed on exec) */
+    int exec_pipe[2] = {-1, -1};
+    if (pipe2(exec_pipe, O_CLOEXEC) != 0)
+        exec_pipe[0] = exec_pipe[1] = -1;
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "gilscope trace: fork: %s\n", strerror(errno));
@@ -774,9 +778,18 @@ int cpytrace_main(int argc, char **argv)
         execvp(pargv[0], pargv);
         int err = errno;
         fprintf(stderr, "gilscope trace: cannot run '%s': %s\n", pargv[0], strerror(err));
+        if (exec_pipe[1] >= 0 && write(exec_pipe[1], &err, sizeof err) < 0)
+            err = errno;
         _exit(err == ENOENT ? 127 : 126);
     }
     child_pid = pid;
+    int exec_err = 0;
+    if (exec_pipe[1] >= 0) {
+        close(exec_pipe[1]);
+        while (read(exec_pipe[0], &exec_err, sizeof exec_err) < 0 && errno == EINTR)
+            ;
+        close(exec_pipe[0]);
+    }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -788,7 +801,7 @@ int cpytrace_main(int argc, char **argv)
     ConvTotals tot = {0};
     char version[200] = "";
     int np = convert(dir, out, pid, pargc, pargv, script, &tot, version, sizeof version);
-    if (np == 0) {
+    if (np == 0 && !exec_err) {
         say_no_gil(dir, pargv[0]);
     } else if (np > 0 && !quiet) {
         char *sp = strpbrk(version, " ");

@@ -219,6 +219,11 @@ static void process_pass(const TraceProc *p, StatsThread *ths, StatsRun *rs, Sam
         for (size_t j = 0; j < l->nev; j++) {
             /* Clamp as lane_pass does, so the merge keeps each lane's order. */
             uint64_t ns = l->ev[j].ns < prev ? prev : l->ev[j].ns;
+            /* A LOSS is recorded with the first event after the lost ones,
+             * which began just after the previous event: whatever the lane
+             * held is unknown from there (1 ns later, to sort after it). */
+            if (l->ev[j].kind == EV_LOSS && j > 0)
+                ns = prev + 1 < ns ? prev + 1 : ns;
             prev = ns;
             uint8_t o = gil_order(l->ev[j].kind);
             if (o < 3)

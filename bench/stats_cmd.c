@@ -431,8 +431,7 @@ int stats_main(int argc, char **argv)
         }
     }
     if (!path) {
-        fprintf(stderr, "gilscope stats: no trace file given\n");
-        stats_usage(stderr);
+        fprintf(stderr, "gilscope stats: no trace file given (usage: gilscope stats FILE [--json])\n");
         return EX_USAGE;
     }
     TraceFile *tf;

@@ -27,6 +27,7 @@
 
 #include "code.h"
 #include "compiler.h"
+#include <signal.h>
 #include <sys/mman.h>
 
 #include "gil.h"
@@ -3136,6 +3137,8 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
             vm_exc_clear(t);
         } else {
             bool interrupted = vm_exc_matches(t, EXC_KeyboardInterrupt);
+            if (interrupted)
+                proc_signal_children(SIGINT);   /* the workers stop too, not joined to the end */
             vm_print_exception(t);
             status = VM_RUNTIME_ERROR;
             /* as a shell reports a process killed by SIGINT */

@@ -17,5 +17,8 @@ void vm_print_exception(Thread *t);
 void vm_print_exception_value(Thread *t, Value exc);
 /* fn(*args, **kwargs) for a tuple (or VAL_NONE) and a dict (or VAL_NONE). */
 Value vm_call_args(Thread *t, Value fn, Value args, Value kwargs);
+/* Sends sig to every child process this process forked and has not reaped
+ * (interp/modules/process.c). */
+void proc_signal_children(int sig);
 
 #endif

@@ -76,7 +76,17 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-static Value proc_interrupted(Thread *t) { return vm_raise_interrupt(t); }
+
+/* Ctrl-C in the main thread of a process with workers (--mode processes, or
+ * a Process) reaches the workers too, as a terminal's Ctrl-C reaches the
+ * whole process group; a bare `kill -INT` of the parent would otherwise
+ * leave them running to the end while the parent waits to join them. */
+static Value proc_interrupted(Thread *t)
+{
+    if (t == t->vm->main)
+        proc_signal_children(SIGINT);
+    return vm_raise_interrupt(t);
+}
 
 /* Calls take(obj, arg) under mu until it succeeds.  timeout < 0 waits
  * forever, 0 tries once.  1 taken, 0 not (non-blocking or timed out), -1
@@ -1820,6 +1830,20 @@ static bool child_poll(Thread *t, pid_t pid)
     }
     pthread_mutex_unlock(&proc_children_mu);
     return done;
+}
+
+static void proc_signal_children_locked(int sig)
+{
+    for (int i = 0; i < proc_nchildren; i++)
+        if (!proc_children[i].reaped)
+            kill(proc_children[i].pid, sig);
+}
+
+void proc_signal_children(int sig)
+{
+    pthread_mutex_lock(&proc_children_mu);
+    proc_signal_children_locked(sig);
+    pthread_mutex_unlock(&proc_children_mu);
 }
 
 static void children_forget(void)

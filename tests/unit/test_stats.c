@@ -208,9 +208,12 @@ static void test_loss_resets_state(void **state)
     ev(s, 0, 1, 20, EV_GIL_ACQUIRE, 0);
     ev(s, 0, 1, 30, EV_GIL_RELEASE, REL_FORCED);
     Stats *st = stats_compute(&s->tf);
-    /* The loss is stamped at 50, after B's hold: A's hold really did overlap
-     * in the record, so this is reported; but with LOSS before B's acquire: */
+    /* The loss is stamped at 50 (with the first event after it), after B's
+     * hold; but the lost events began just after A's acquire at 0, so A's
+     * state is unknown from there: no overlap with B (--trace-buffers 4
+     * made this false report in real traces). */
     assert_int_equal(st->threads[0].lost, 7);
+    assert_int_equal(st->runs[0].overlap_violations, 0);
     stats_free(st);
     free(s);
 
