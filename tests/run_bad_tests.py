@@ -153,6 +153,91 @@ def record(gilscope, scratch, name, extra):
         return f.read()
 
 
+NAMES = os.path.join(ROOT, "tests", "bad", "names", 'we<ird>&"na me.py')
+
+
+def check_names(gilscope, scratch):
+    """Untrusted thread names and workload path through every output."""
+    import json
+    import xml.etree.ElementTree as ET
+    trace = os.path.join(scratch, "names.gilt")
+    r = subprocess.run([gilscope, "run", "-q", "-o", trace, NAMES], cwd=scratch,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+    if r.returncode != 0:
+        yield "run", "exit %d: %s" % (r.returncode, r.stderr.decode()[-300:])
+        return
+
+    def out(*args):
+        p = subprocess.run([gilscope] + list(args), cwd=scratch, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT,
+                           env=dict(os.environ, SDL_VIDEODRIVER="offscreen"))
+        err = p.stderr.decode("utf-8", "replace")
+        if p.returncode != 0 or "WARNING" in err or "CRITICAL" in err:
+            raise ValueError("exit %d: %s" % (p.returncode, err[-300:]))
+        return p.stdout
+
+    def attempt(label, fn):
+        try:
+            fn()
+            return label, None
+        except Exception as e:       # a parse error, a missing name, a warning
+            return label, "%s: %s" % (type(e).__name__, e)
+
+    def stats_json():
+        d = json.loads(out("stats", "--json", trace).decode("utf-8"))
+        names = [t["name"] for t in d["threads"]]
+        for want in ("</text><script>alert(1)</script>", "\"quoted\" & 'apos' <b>", "line1 line2",
+                     "emoji \u2603 \U0001F600", "]]><!-- -->"):
+            if want not in names:
+                raise ValueError("%r not among %r" % (want, names))
+        if any(ch < " " for n in names for ch in n):
+            raise ValueError("a control character in a name")
+        if not d["runs"][0]["workload"].endswith('we<ird>&"na me.py'):
+            raise ValueError("workload %r" % d["runs"][0]["workload"])
+
+    def stats_text():
+        b = out("stats", trace)
+        b.decode("utf-8")      # valid UTF-8
+        if any(c < 0x20 and c not in (0x0a,) for c in b):
+            raise ValueError("a control byte on the terminal")
+
+    def svg():
+        path = os.path.join(scratch, "names.svg")
+        out("export", trace, "-o", path)
+        root = ET.parse(path).getroot()
+        text = "".join(root.itertext())
+        if "</text><script>alert(1)</script>" not in text or 'we<ird>&"na me.py' not in text:
+            raise ValueError("the names are not in the SVG's text")
+
+    def perfetto():
+        path = os.path.join(scratch, "names.json")
+        out("export", trace, "-o", path)
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        evs = d["traceEvents"] if isinstance(d, dict) else d
+        names = [e.get("args", {}).get("name") for e in evs if e.get("ph") == "M"]
+        if "</text><script>alert(1)</script>" not in names:
+            raise ValueError("thread names missing from the M events")
+
+    def raster(ext):
+        path = os.path.join(scratch, "names." + ext)
+        out("export", trace, "-o", path)
+        if os.path.getsize(path) < 1000:
+            raise ValueError("a %d-byte %s" % (os.path.getsize(path), ext))
+
+    def viewer():
+        path = os.path.join(scratch, "names-view.png")
+        out("view", "--offscreen", "--screenshot", path, trace)
+
+    yield attempt("stats --json parses, names kept, controls replaced", stats_json)
+    yield attempt("stats prints no control characters", stats_text)
+    yield attempt("SVG parses and holds the names as text", svg)
+    yield attempt("Perfetto JSON parses and names the threads", perfetto)
+    yield attempt("PNG without pango warnings", lambda: raster("png"))
+    yield attempt("PDF without pango warnings", lambda: raster("pdf"))
+    yield attempt("viewer screenshot without pango warnings", viewer)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gilscope", default="./gilscope")
@@ -204,6 +289,13 @@ def main():
                 passed += 1
                 extra = " (%d runs)" % len(runs) if len(runs) > 1 else ""
                 print("ok   bad %s%s" % (name, extra) if a.verbose or extra else "ok   bad %s" % name)
+        for label, why in check_names(gilscope, scratch):
+            if why:
+                failed += 1
+                print("FAIL bad names: %s: %s" % (label, why))
+            else:
+                passed += 1
+                print("ok   bad names: %s" % label)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

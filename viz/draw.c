@@ -1017,6 +1017,18 @@ static void draw_ref(Ctx *c, const Layout *L, DrawRef ref, double tx, double ty)
     cairo_restore(cr);
 }
 
+const char *draw_title(const Model *m, const DrawView *v, char *buf, size_t size)
+{
+    if (v->title) {
+        snprintf(buf, size, "%s", v->title);
+    } else {
+        const char *wl = m->npanes ? m->panes[0].workload : "";
+        const char *base = strrchr(wl, '/');
+        snprintf(buf, size, "GIL timeline: %s", base ? base + 1 : wl[0] ? wl : "trace");
+    }
+    return buf;
+}
+
 void draw_chart(cairo_t *cr, const Model *m, const DrawView *v)
 {
     Ctx c;
@@ -1029,13 +1041,7 @@ void draw_chart(cairo_t *cr, const Model *m, const DrawView *v)
     cairo_paint(cr);
     if (v->parts & DRAW_TITLE) {
         char title[512];
-        if (v->title)
-            snprintf(title, sizeof title, "%s", v->title);
-        else {
-            const char *wl = m->npanes ? m->panes[0].workload : "";
-            const char *base = strrchr(wl, '/');
-            snprintf(title, sizeof title, "GIL timeline: %s", base ? base + 1 : wl[0] ? wl : "trace");
-        }
+        draw_title(m, v, title, sizeof title);
         text(&c, F_TITLE, MARGIN, L.title_y, title, c.th->fg, c.W - 2 * MARGIN, 0);
         char hl[256];
         if (model_headline(m, hl, sizeof hl)[0])

@@ -97,4 +97,7 @@ void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size);
 /* "12.3 ms", "1.50 s", "850 ns": durations in a unit that fits. */
 void draw_format_ns(double ns, char *buf, size_t size);
 
+/* The chart's title: the view's, or "GIL timeline: WORKLOAD". */
+const char *draw_title(const Model *m, const DrawView *v, char *buf, size_t size);
+
 #endif

@@ -191,7 +191,8 @@ static int svg_add_text(const Model *m, const DrawView *v, const char *path, cha
     }
     fwrite(buf, 1, (size_t)(gt + 1 - buf), fp);
     fputs("\n<title>", fp);
-    xml_escape(fp, v->title ? v->title : "GIL timeline");
+    char title[512];
+    xml_escape(fp, draw_title(m, v, title, sizeof title));
     fputs("</title>\n<desc>", fp);
     for (size_t p = 0; p < m->npanes; p++) {
         xml_escape(fp, m->panes[p].label);

@@ -124,16 +124,59 @@ static uint64_t rd64(const uint8_t *p)
     return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one
+ * (overlong forms, surrogates, U+FFFE/U+FFFF and code points past U+10FFFF
+ * are not). */
+static size_t utf8_seq(const uint8_t *s, size_t n)
+{
+    uint8_t c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+    if (!len || c > 0xf4 || len > n)
+        return 0;
+    uint32_t cp = c & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+        return 0;
+    return len;
+}
+
+/* A string of the file as text every front end may show as it is: valid
+ * UTF-8 (a bad byte becomes U+FFFD), no control characters (tab, newline
+ * and return become spaces, the others and NUL U+FFFD), so a thread named
+ * "</text>" or "\x1b[31m" cannot break an SVG, a JSON file, pango or a
+ * terminal.  The escaping of each format (XML, JSON) still happens there. */
 static char *str_dup_n(const uint8_t *s, size_t n)
 {
-    char *d = mem_alloc(n + 1);
-    if (n)
-        memcpy(d, s, n);
-    d[n] = '\0';
-    /* A NUL inside would silently shorten it; make it visible instead. */
-    for (size_t i = 0; i < n; i++)
-        if (!d[i])
-            d[i] = '?';
+    char *d = mem_alloc(3 * n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(s + i, n - i);
+        if (k == 1 && (s[i] < 0x20 || s[i] == 0x7f)) {
+            if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+                d[o++] = ' ';
+            } else {
+                memcpy(d + o, "\xef\xbf\xbd", 3);
+                o += 3;
+            }
+            i++;
+        } else if (k) {
+            memcpy(d + o, s + i, k);
+            o += k;
+            i += k;
+        } else {
+            memcpy(d + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        }
+    }
+    d[o] = '\0';
     return d;
 }
 
