@@ -372,7 +372,8 @@ def run_suite(cmd):
         m = re.match(r"^(\d+) passed, (\d+) failed$", line)
         if m:
             last = (int(m.group(1)), int(m.group(2)))
-            print("suite %s: %s" % (cmd.split()[0] if cmd.split() else cmd, line), flush=True)
+            words = [os.path.basename(w) for w in cmd.split() if w.endswith((".py", ".sh"))] or cmd.split()[:1]
+            print("suite %s: %s" % (words[0] if words else cmd, line), flush=True)
         else:
             print(line, flush=True)
     rc = proc.wait()
