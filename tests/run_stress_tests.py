@@ -118,7 +118,7 @@ def main():
         sys.stdout.flush()
 
     try:
-        count = nthreads * 400000
+        count = nthreads * int(400000 * max(sc, 0.25))
         for pol in POLICIES:
             def threads(pol=pol):
                 tr, secs = run(gilscope, scratch, "threads-" + pol,
