@@ -29,29 +29,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from suitelib import Failure, Tally, stats_json, stats_text  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COUNTDOWN = os.path.join(ROOT, "data", "workloads", "countdown.py")
 TIMEOUT = 120
-
-
-class Failure(Exception):
-    pass
-
-
-def stats_json(gilscope, trace):
-    p = subprocess.run([gilscope, "stats", "--json", trace], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=TIMEOUT)
-    if p.returncode != 0:
-        raise Failure("stats of %s failed (exit %d): %s" % (trace, p.returncode, p.stderr.decode()[-300:]))
-    return json.loads(p.stdout)
-
-
-def stats_text(gilscope, trace):
-    p = subprocess.run([gilscope, "stats", trace], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=TIMEOUT)
-    if p.returncode != 0:
-        raise Failure("stats of %s failed (exit %d)" % (trace, p.returncode))
-    return p.stdout.decode("utf-8", "replace")
 
 
 def children(pid):
@@ -217,33 +200,18 @@ def main():
     a = ap.parse_args()
     g = os.path.abspath(a.gilscope)
     scratch = tempfile.mkdtemp(prefix="gilscope-faults-")
-    passed = failed = 0
+    tally = Tally("faults")
     tests = [("a worker process killed with SIGKILL", t_sigkill_worker),
              ("Ctrl-C during a processes run", t_ctrl_c_processes),
              ("a file-size limit", t_file_size_limit),
-             ("a full disk", t_full_disk),
+             ("a full disk (a tmpfs; skipped where none can be mounted)", t_full_disk),
              ("tiny tracer buffers", t_tiny_buffers)]
     try:
         for label, fn in tests:
-            t0 = time.monotonic()
-            try:
-                note = fn(g, scratch)
-                if note is None:
-                    print("skip faults: %s (cannot mount a tmpfs here)" % label)
-                    continue
-                passed += 1
-                print("ok   faults: %s: %s (%.1f s)" % (label, note, time.monotonic() - t0))
-            except Failure as e:
-                failed += 1
-                print("FAIL faults: %s: %s" % (label, e))
-            except subprocess.TimeoutExpired as e:
-                failed += 1
-                print("FAIL faults: %s: timed out (%s)" % (label, e))
-            sys.stdout.flush()
+            tally.run(label, fn, g, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.close()
 
 
 if __name__ == "__main__":

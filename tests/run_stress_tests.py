@@ -18,13 +18,15 @@ Closes with one line "N passed, N failed".
 """
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from suitelib import Failure, Tally, stats_json as stats  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COUNTDOWN = os.path.join(ROOT, "data", "workloads", "countdown.py")
@@ -35,18 +37,6 @@ POLICIES = ("newgil", "legacy", "priority", "fifo")
 # switches) within a run of a second.
 FAST = {"newgil": ["--switch-interval", "0.05"], "legacy": ["--check-interval", "100"],
         "priority": ["--switch-interval", "0.05"], "fifo": ["--switch-interval", "0.05"]}
-
-
-class Failure(Exception):
-    pass
-
-
-def stats(gilscope, trace):
-    p = subprocess.run([gilscope, "stats", "--json", trace], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=TIMEOUT)
-    if p.returncode != 0:
-        raise Failure("stats failed: %s" % p.stderr.decode()[-300:])
-    return json.loads(p.stdout)
 
 
 def invariants(st, lanes, processes=None):
@@ -104,18 +94,8 @@ def main():
     nprocs = max(4, int(64 * sc))
     nqueue = max(4, int(32 * sc))
     scratch = tempfile.mkdtemp(prefix="gilscope-stress-")
-    passed = failed = 0
-
-    def case(label, fn):
-        nonlocal passed, failed
-        try:
-            note = fn()
-            passed += 1
-            print("ok   stress: %s (%s)" % (label, note))
-        except Failure as e:
-            failed += 1
-            print("FAIL stress: %s: %s" % (label, e))
-        sys.stdout.flush()
+    tally = Tally("stress")
+    case = tally.run
 
     try:
         count = nthreads * int(400000 * max(sc, 0.25))
@@ -150,8 +130,7 @@ def main():
             case("queue shared by %d producers and %d consumers under %s" % (nqueue, nqueue, pol), crowd)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.close()
 
 
 if __name__ == "__main__":
