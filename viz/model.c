@@ -308,6 +308,7 @@ typedef struct BLane {
     char *name;
     uint64_t events;
     uint32_t missing;
+    bool cut;                   /* its last events are missing (model_builder_lane_cut) */
     ModelLaneStore *s;
 } BLane;
 
@@ -458,6 +459,11 @@ void model_builder_lane_missing(ModelBuilder *b, size_t lane, uint32_t chunks)
     l->missing += chunks;
     if (l->s->b.any)
         l->s->b.gap_pending = true;
+}
+
+void model_builder_lane_cut(ModelBuilder *b, size_t lane)
+{
+    b->lanes[lane].cut = true;
 }
 
 /* ---- finishing: order, switches, LOD, figures ----------------------------------------- */
@@ -771,6 +777,7 @@ Model *model_builder_finish(ModelBuilder *b)
         l->tid = bl->tid;
         l->events = bl->events;
         l->missing_chunks = bl->missing;
+        l->cut = bl->cut;
         l->name = bl->name ? bl->name : dup_str("");
         l->store_ = bl->s;
         /* Sort key: the main process's pid as 0 so it comes first. */
@@ -816,6 +823,22 @@ Model *model_builder_finish(ModelBuilder *b)
         }
         if (base == UINT64_MAX)
             base = last = 0;
+        /* A thread whose end is missing (its process never closed, or closed
+         * with it unfinished) is unknown from its last event to the end of
+         * the run: a gap, never a silent end. */
+        for (size_t l = 0; l < p->nlanes; l++) {
+            ModelLane *ln = &p->lanes[l];
+            ModelLaneStore *s = ln->store_;
+            if (!ln->cut || s->b.ended || s->end >= last)
+                continue;
+            if (st_t(s, s->n - 1) >= s->end) {
+                s->sb[s->n - 1] = SB(MS_GAP, 0);
+            } else {
+                s->b.cur_t = st_t(s, s->n - 1);
+                st_push(s, s->end, s->end_ticks, SB(MS_GAP, 0));
+            }
+            s->end = last;
+        }
         p->base_ns = base;
         p->wall_ns = last - base;
         p->processes = procs;
@@ -832,6 +855,8 @@ Model *model_builder_finish(ModelBuilder *b)
             ln->ended = s->b.ended;
             ln->nintervals = s->n;
             ln->nmarks = s->nmarks;
+            p->missing_chunks += ln->missing_chunks;
+            p->cut_lanes += ln->cut && !ln->ended;
             model_lane_range(ln, ln->start_ns, ln->end_ns + 1, &ln->total);
             range_add(&p->total, &ln->total);
             p->events += ln->events;
@@ -917,6 +942,7 @@ void model_free(Model *m)
 typedef struct FeedItem {
     ModelLaneStore *s;
     size_t at, n;
+    bool gap;                   /* chunks are missing before these events */
 } FeedItem;
 
 typedef struct FeedBuf {
@@ -938,8 +964,12 @@ typedef struct Feeder {
 
 static void feed_run(FeedBuf *f)
 {
-    for (size_t i = 0; i < f->nitems; i++)
-        lane_feed(f->items[i].s, f->ev + f->items[i].at, f->items[i].n);
+    for (size_t i = 0; i < f->nitems; i++) {
+        ModelLaneStore *s = f->items[i].s;
+        if (f->items[i].gap && s->b.any)
+            s->b.gap_pending = true;
+        lane_feed(s, f->ev + f->items[i].at, f->items[i].n);
+    }
     f->nev = f->nitems = 0;
 }
 
@@ -1021,7 +1051,7 @@ static void feeder_stop(Feeder *fd)
     }
 }
 
-static void feeder_add(Feeder *fd, ModelLaneStore *st, const TraceEvent *ev, size_t n)
+static void feeder_add(Feeder *fd, ModelLaneStore *st, const TraceEvent *ev, size_t n, bool gap)
 {
     FeedBuf *f = &fd->buf[fd->fill];
     if (f->nev && f->nev + n > FEED_BATCH) {
@@ -1037,7 +1067,7 @@ static void feeder_add(Feeder *fd, ModelLaneStore *st, const TraceEvent *ev, siz
         f->items = mem_realloc(f->items, f->capitems * sizeof *f->items);
     }
     memcpy(f->ev + f->nev, ev, n * sizeof *ev);
-    f->items[f->nitems++] = (FeedItem){ st, f->nev, n };
+    f->items[f->nitems++] = (FeedItem){ st, f->nev, n, gap };
     f->nev += n;
 }
 
@@ -1047,32 +1077,21 @@ typedef struct LoadCtx {
     size_t pane0;               /* first pane of the current file */
     size_t npanes_file;         /* runs seen so far in it */
     const char *file;
-    size_t last_key_run, last_lane;
-    uint32_t last_pid, last_tid;
-    bool has_last;
-    uint32_t *missing_seen;     /* not tracked per chunk: see lane_missing at the end */
 } LoadCtx;
 
-static void load_sink(void *vctx, size_t run, uint32_t pid, uint32_t tid, const TraceEvent *ev, size_t n)
+static void load_sink(void *vctx, TraceLane *tl, size_t run, const TraceEvent *ev, size_t n, uint32_t missing)
 {
     LoadCtx *c = vctx;
     while (c->npanes_file <= run) {
         model_builder_pane(c->b, c->file, NULL);
         c->npanes_file++;
     }
-    size_t lane;
-    if (c->has_last && c->last_key_run == run && c->last_pid == pid && c->last_tid == tid)
-        lane = c->last_lane;
-    else
-        lane = model_builder_lane(c->b, c->pane0 + run, pid, tid);
-    c->has_last = true;
-    c->last_key_run = run;
-    c->last_pid = pid;
-    c->last_tid = tid;
-    c->last_lane = lane;
-    BLane *l = &c->b->lanes[lane];
+    /* tl->user: the builder lane's index + 1. */
+    if (!tl->user)
+        tl->user = model_builder_lane(c->b, c->pane0 + run, tl->pid, tl->tid) + 1;
+    BLane *l = &c->b->lanes[tl->user - 1];
     l->events += n;
-    feeder_add(c->feeder, l->s, ev, n);
+    feeder_add(c->feeder, l->s, ev, n, missing > 0);
 }
 
 static void pane_set_header(BPane *p, const TraceRun *run)
@@ -1130,6 +1149,10 @@ ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, cha
                     size_t li = model_builder_lane(b, c.pane0 + r, tl->pid, tl->tid);
                     model_builder_lane_name(b, li, tl->name);
                     b->lanes[li].missing = tl->missing_chunks;
+                    /* Its process never closed, or closed with threads unfinished:
+                     * a thread without THREAD_END lost its last events. */
+                    if (!run->procs[p].closed || run->procs[p].unfinished)
+                        model_builder_lane_cut(b, li);
                 }
         }
         for (size_t i = 0; i < tf->nnotes; i++) {

@@ -88,8 +88,11 @@ typedef struct ModelLane {
     size_t nintervals, nmarks;
     uint64_t events;            /* events read for it */
     uint64_t lost;              /* events lost (EV_LOSS args) */
-    uint32_t missing_chunks;    /* event chunks never read (damage, cut) */
+    uint32_t missing_chunks;    /* event chunks never read (damage, cut): MS_GAP where they were */
     bool ended;                 /* THREAD_END seen */
+    bool cut;                   /* its last events are missing (process not closed, or closed with it
+                                   unfinished): without THREAD_END, MS_GAP from its last event to the
+                                   end of the pane */
     ModelRange total;           /* model_lane_range over its whole life */
     ModelLaneStore *store_;     /* private */
 } ModelLane;
@@ -110,7 +113,9 @@ typedef struct ModelPane {
     size_t nlanes;
     ModelRange total;           /* sums over its lanes */
     double wait_share;          /* wait / (run + wait) over all lanes, 0..1 */
-    uint64_t events, lost;
+    uint64_t events, lost;      /* lost: events the trace says were lost (EV_LOSS, closing chunks) */
+    uint32_t missing_chunks;    /* event chunks never read, all lanes */
+    uint32_t cut_lanes;         /* lanes whose last events are missing */
     uint64_t *ticks_map_;       /* private: cumulative ticks at nticks_map_ evenly spaced times */
     size_t nticks_map_;
 } ModelPane;
@@ -150,6 +155,9 @@ void model_builder_lane_name(ModelBuilder *b, size_t lane, const char *name);
 void model_builder_events(ModelBuilder *b, size_t lane, const TraceEvent *ev, size_t n);
 /* Notes missing event chunks before the next events of this lane: a gap. */
 void model_builder_lane_missing(ModelBuilder *b, size_t lane, uint32_t chunks);
+/* Notes that the lane's last events are missing (its process did not
+ * close): unless it ended, it gets a gap up to the end of its pane. */
+void model_builder_lane_cut(ModelBuilder *b, size_t lane);
 /* Finishes (sorts lanes, computes switches, LOD and figures) and frees b. */
 Model *model_builder_finish(ModelBuilder *b);
 

@@ -394,8 +394,10 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
     }
     if (c.p != c.end)
         return false;
+    uint32_t missing = 0;
     if (seq != l->next_seq_) {
         if (seq > l->next_seq_) {
+            missing = (uint32_t)(seq - l->next_seq_);
             l->missing_chunks += (uint32_t)(seq - l->next_seq_);
             note(r, off, "process %u thread %u: %llu event chunk(s) before this one missing",
                  proc->pid, l->tid, (unsigned long long)(seq - l->next_seq_));
@@ -411,7 +413,7 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
             run->first_ns = out[0].ns;
         if (run->events == 0 || out[n - 1].ns > run->last_ns)
             run->last_ns = out[n - 1].ns;
-        r->sink(r->sink_ctx, (size_t)(run - r->tf->runs), proc->pid, l->tid, out, n);
+        r->sink(r->sink_ctx, l, (size_t)(run - r->tf->runs), out, n, missing);
     }
     l->nev += n;
     l->chunks++;
@@ -783,7 +785,7 @@ TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, vo
             for (size_t p = 0; p < tf->runs[i].nprocs; p++)
                 for (size_t l = 0; l < tf->runs[i].procs[p].nlanes; l++) {
                     TraceLane *ln = &tf->runs[i].procs[p].lanes[l];
-                    sink(ctx, i, ln->pid, ln->tid, ln->ev, ln->nev);
+                    sink(ctx, ln, i, ln->ev, ln->nev, 0);
                 }
         *out = tf;
         return TRACE_READ_OK;

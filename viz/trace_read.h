@@ -32,6 +32,7 @@ typedef struct TraceLane {
     uint32_t chunks;            /* event chunks read */
     uint32_t missing_chunks;    /* chunks of its sequence never read (damaged or cut) */
     uint32_t next_seq_;         /* reader private */
+    size_t user;                /* free for a streaming caller (trace_read_file_stream); 0 at first */
 } TraceLane;
 
 /* One process: in processes mode each has its own GIL. */
@@ -122,13 +123,17 @@ void trace_file_free(TraceFile *tf);
 
 /* Streaming, for traces too large to hold decoded (the viewer's model):
  * each well-formed EVENTS chunk is decoded into a scratch array and handed
- * to sink(ctx, run index in tf->runs, pid, tid, ev, n) instead of being
- * stored; the lanes of *out then have ev == NULL but every other field
- * (nev, lost, chunks, missing_chunks, names) and the runs' first_ns/last_ns
- * are filled as usual.  Chunks of one lane arrive in file order; a lane's
- * missing_chunks may grow between calls (a gap before this chunk).  Regular
- * files are memory-mapped.  Status and messages as trace_read_file. */
-typedef void (*TraceEventSink)(void *ctx, size_t run, uint32_t pid, uint32_t tid, const TraceEvent *ev, size_t n);
+ * to sink(ctx, lane, run index in tf->runs, ev, n, missing) instead of
+ * being stored; the lanes of *out then have ev == NULL but every other
+ * field (nev, lost, chunks, missing_chunks, names) and the runs'
+ * first_ns/last_ns are filled as usual.  Chunks of one lane arrive in file
+ * order; `missing` is the number of that lane's chunks that are missing
+ * right before this one (a gap in its sequence: damage or a cut), 0
+ * normally.  `lane` is valid during the call only (its fields may move);
+ * lane->user is left to the caller.  Regular files are memory-mapped.
+ * Status and messages as trace_read_file. */
+typedef void (*TraceEventSink)(void *ctx, TraceLane *lane, size_t run, const TraceEvent *ev, size_t n,
+                               uint32_t missing);
 TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, void *ctx, TraceFile **out,
                                        char *err, size_t errsize);
 

@@ -1,7 +1,7 @@
 /*
  * test_model.c -- the viz model on event sequences with known answers:
  * intervals and their states, a truncated lane, out-of-order timestamps,
- * a loss gap, switches across lanes, times far apart (escaped 32-bit
+ * a loss gap, missing chunks and a cut end, switches across lanes, times far apart (escaped 32-bit
  * offsets), the LOD columns and range figures against a brute-force count,
  * the ticks map, the headline; loading a real file and a corrupt one.
  */
@@ -124,6 +124,37 @@ static void test_loss_gap(void **state)
     assert_int_equal(ln->total.ns[MS_RUNNING], 0);
     assert_int_equal(ln->lost, 12);
     assert_int_equal(ln->total.marks[MK_LOSS], 1);
+    model_free(m);
+}
+
+/* Missing chunks and a missing end: gaps where the data is unknown. */
+static void test_missing_and_cut(void **state)
+{
+    (void)state;
+    ModelBuilder *b = model_builder_new();
+    size_t p = model_builder_pane(b, "t.gilt", NULL);
+    size_t l1 = model_builder_lane(b, p, 7, 1), l2 = model_builder_lane(b, p, 7, 2);
+    TraceEvent a[] = { ev(0, EV_THREAD_START, 0, 0), ev(10, EV_GIL_ACQUIRE, 0, 0) };
+    TraceEvent c[] = { ev(100, EV_GIL_RELEASE, 3, 0), ev(120, EV_THREAD_END, 0, 0) };
+    model_builder_events(b, l1, a, 2);
+    model_builder_lane_missing(b, l1, 2);
+    model_builder_events(b, l1, c, 2);
+    /* Lane 2 stops at 50 without THREAD_END, and its process never closed. */
+    TraceEvent d[] = { ev(0, EV_THREAD_START, 0, 0), ev(30, EV_GIL_REQUEST, 0, 0), ev(50, EV_GIL_REQUEST, 0, 0) };
+    model_builder_events(b, l2, d, 3);
+    model_builder_lane_cut(b, l2);
+    Model *m = model_builder_finish(b);
+    const ModelLane *x = &m->panes[0].lanes[0], *y = &m->panes[0].lanes[1];
+    /* Lane 1 held the GIL from 10; what came before 100 is unknown. */
+    assert_int_equal(x->total.ns[MS_GAP], 90);
+    assert_int_equal(x->total.ns[MS_RUNNING], 0);
+    assert_int_equal(x->missing_chunks, 2);
+    /* Lane 2: waiting from 30 to its last event, then unknown to the pane's end. */
+    assert_int_equal(y->end_ns, 120);
+    assert_int_equal(y->total.ns[MS_WAITING], 20);
+    assert_int_equal(y->total.ns[MS_GAP], 70);
+    assert_int_equal(m->panes[0].missing_chunks, 2);
+    assert_int_equal(m->panes[0].cut_lanes, 1);
     model_free(m);
 }
 
@@ -321,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_intervals),
         cmocka_unit_test(test_truncated_and_out_of_order),
         cmocka_unit_test(test_loss_gap),
+        cmocka_unit_test(test_missing_and_cut),
         cmocka_unit_test(test_switches),
         cmocka_unit_test(test_far_apart),
         cmocka_unit_test(test_lod_brute_force),
