@@ -438,7 +438,7 @@ void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size)
                  trace_reason_name(iv.detail));
         break;
     case MS_SWITCH_WAIT: snprintf(why, sizeof why, "forced off, waiting for another thread to take it"); break;
-    case MS_GAP: snprintf(why, sizeof why, "events were lost here"); break;
+    case MS_GAP: snprintf(why, sizeof why, "no data: events were lost or chunks are missing here"); break;
     default: break;
     }
     snprintf(buf, size, "%s: %s for %s\nfrom %s%s%s", ln->name, model_state_name(iv.state), d, t, why[0] ? "\n" : "",
@@ -446,6 +446,53 @@ void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size)
 }
 
 /* ---- drawing ----------------------------------------------------------------------------------- */
+
+/* "1,234,567" */
+static void format_thousands(uint64_t v, char *buf, size_t size)
+{
+    char d[32];
+    int n = snprintf(d, sizeof d, "%llu", (unsigned long long)v), k = 0;
+    char out[48];
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = 0;
+    snprintf(buf, size, "%s", out);
+}
+
+char *draw_pane_figures(const ModelPane *pn, char *buf, size_t size)
+{
+    char wall[32], nodata[192] = "";
+    draw_format_ns((double)pn->wall_ns, wall, sizeof wall);
+    uint64_t fw = pn->total.marks[MK_FAILED_FIRST] + pn->total.marks[MK_FAILED_RETRY];
+    size_t u = 0;
+    if (pn->lost) {
+        char lost[48];
+        format_thousands(pn->lost, lost, sizeof lost);
+        u += (size_t)snprintf(nodata + u, sizeof nodata - u, ", %s event%s lost", lost, pn->lost == 1 ? "" : "s");
+    }
+    if (pn->missing_chunks && u < sizeof nodata)
+        u += (size_t)snprintf(nodata + u, sizeof nodata - u, ", %u event chunk%s missing", pn->missing_chunks,
+                              pn->missing_chunks == 1 ? "" : "s");
+    if (pn->cut_lanes && u < sizeof nodata)
+        u += (size_t)snprintf(nodata + u, sizeof nodata - u, ", %u thread%s cut short", pn->cut_lanes,
+                              pn->cut_lanes == 1 ? "" : "s");
+    if (u)
+        nodata[0] = ':';        /* ", a, b" -> ": a, b" after "no data" */
+    snprintf(buf, size,
+             "wall %s   ·   GIL wait %.0f%% of wanted time   ·   %llu switches   ·   %llu failed wake-ups   ·   "
+             "%llu drop requests%s%s",
+             wall, pn->wait_share * 100, (unsigned long long)pn->total.switches, (unsigned long long)fw,
+             (unsigned long long)pn->total.marks[MK_DROP_REQUEST], u ? "   ·   no data" : "", nodata);
+    return buf;
+}
+
+const char *draw_gap_label(void)
+{
+    return "no data (events lost or missing)";
+}
 
 typedef struct LegendItem {
     int kind;                   /* 0 swatch of state s, 1 tick of colour, 2 triangle, 3 hatch */
@@ -459,7 +506,7 @@ static const LegendItem legend_items[] = {
     { 0, MS_SWITCH_WAIT, "switch wait (forced off)" },
     { 0, MS_BLOCKED, "blocked in a call" },
     { 0, MS_IDLE, "not running" },
-    { 3, MS_GAP, "events lost" },
+    { 3, MS_GAP, NULL },        /* draw_gap_label() */
     { 1, 0, "failed wake-up" },
     { 1, 1, "retry" },
     { 2, 0, "drop request" },
@@ -488,10 +535,15 @@ static cairo_pattern_t *hatch_pattern(const Theme *th)
     return p;
 }
 
+static const char *legend_label(const LegendItem *it)
+{
+    return it->label ? it->label : draw_gap_label();
+}
+
 static double legend_item_w(Ctx *c, const LegendItem *it)
 {
     double w;
-    text_size(c, F_SMALL, it->label, &w, NULL);
+    text_size(c, F_SMALL, legend_label(it), &w, NULL);
     return 22 + w + 22;
 }
 
@@ -548,7 +600,7 @@ static void draw_legend(Ctx *c, const Layout *L)
             cairo_fill(cr);
         }
         cairo_restore(cr);
-        text(c, F_SMALL, x + 22, y, it->label, c->th->fg, 0, 0);
+        text(c, F_SMALL, x + 22, y, legend_label(it), c->th->fg, 0, 0);
         x += w;
     }
 }
@@ -567,15 +619,8 @@ static void pane_header(Ctx *c, const Layout *L, size_t p, double y)
          c->W - MARGIN - (x + w + 16), 0);
     if (!(c->v->parts & DRAW_FIGURES))
         return;
-    char wall[32], fig[512];
-    draw_format_ns((double)pn->wall_ns, wall, sizeof wall);
-    uint64_t fw = pn->total.marks[MK_FAILED_FIRST] + pn->total.marks[MK_FAILED_RETRY];
-    snprintf(fig, sizeof fig,
-             "wall %s   ·   GIL wait %.0f%% of wanted time   ·   %llu switches   ·   %llu failed wake-ups   ·   "
-             "%llu drop requests%s%s",
-             wall, pn->wait_share * 100, (unsigned long long)pn->total.switches, (unsigned long long)fw,
-             (unsigned long long)pn->total.marks[MK_DROP_REQUEST], pn->lost ? "   ·   events lost: " : "",
-             pn->lost ? "yes" : "");
+    char fig[512];
+    draw_pane_figures(pn, fig, sizeof fig);
     text(c, F_SMALL, x, y + line_h(F_PANE), fig, c->th->fg, c->W - 2 * MARGIN, 0);
     (void)L;
 }

@@ -94,6 +94,14 @@ bool draw_hit(const Model *m, const DrawView *v, double px, double py, DrawRef *
  * 3.456 s\nacquired after a switch"...), as the tooltip shows it. */
 void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size);
 
+/* The key figures of a pane as its header prints them (wall time, GIL wait
+ * share, switches, failed wake-ups, drop requests and, when data is
+ * missing, "no data: N events lost, K event chunks missing, T threads cut
+ * short").  Returns buf. */
+char *draw_pane_figures(const ModelPane *pn, char *buf, size_t size);
+/* The legend's label of the hatched band drawn where data is missing. */
+const char *draw_gap_label(void);
+
 /* "12.3 ms", "1.50 s", "850 ns": durations in a unit that fits. */
 void draw_format_ns(double ns, char *buf, size_t size);
 
