@@ -81,6 +81,7 @@ struct ModelLaneStore {
     size_t ntix;
     uint64_t tix_step;
     uint32_t *mix;              /* the marks' time index: mix[j] = marks before start + j * tix_step */
+    uint8_t *mkind;             /* marks[i].kind, packed: a column's kinds in one cache line */
     LaneBuild b;
 };
 
@@ -211,6 +212,7 @@ static void st_free(ModelLaneStore *s)
     free(s->lod);
     free(s->tix);
     free(s->mix);
+    free(s->mkind);
     free(s);
 }
 
@@ -725,6 +727,10 @@ static void lane_build_one(ModelLane *ln)
             lost += s->marks[k].arg;
     }
     ln->lost += lost;
+    free(s->mkind);
+    s->mkind = mem_alloc(s->nmarks ? s->nmarks : 1);
+    for (size_t k = 0; k < s->nmarks; k++)
+        s->mkind[k] = s->marks[k].kind;
     lod_build(s);
 }
 
@@ -1399,7 +1405,7 @@ void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_
         if (s->mix && i + 9 <= ncol && edges[i + 9] > t0) {
             uint64_t jf = (edges[i + 9] - t0) / s->tix_step;
             if (jf < s->ntix && s->mix[jf] < s->nmarks)
-                __builtin_prefetch(&s->marks[s->mix[jf]]);
+                __builtin_prefetch(&s->mkind[s->mix[jf]]);
         }
         if (s->mix && e > t0 && (e - t0) / s->tix_step + 1 < s->ntix) {
             /* Marks [0, mix[j]) are before t0 + j * step <= e, those from
@@ -1421,7 +1427,7 @@ void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_
         }
         uint8_t k = 0;
         for (size_t j = a; j < b && j < a + 32; j++)
-            k |= (uint8_t)(1u << s->marks[j].kind);
+            k |= (uint8_t)(1u << s->mkind[j]);
         kinds[i] = k;
         a = b;
     }
