@@ -53,13 +53,35 @@ static const bool font_bold[F__COUNT] = { true, true, true, false, false };
 #define MARGIN 24.0
 #define LANE_GAP 4.0
 
+/* Shaped text, kept between frames: a frame's strings (legend, names,
+ * figures, axis labels) mostly repeat, and shaping them is most of what
+ * text costs.  Open addressing on (font, width, string); emptied when half
+ * full. */
+#define TEXT_SLOTS 1024
+
+typedef struct TextSlot {
+    uint64_t hash;
+    int font, maxw;             /* maxw in Pango units, -1: none */
+    char *s;                    /* NULL: empty slot */
+    PangoLayout *lay;
+} TextSlot;
+
+struct DrawCache {
+    PangoContext *pctx;
+    PangoFontDescription *font[F__COUNT];
+    TextSlot slot[TEXT_SLOTS];
+    size_t n;
+};
+
 typedef struct Ctx {
     cairo_t *cr;
     const Model *m;
     const DrawView *v;
     const Theme *th;
-    PangoLayout *lay;
-    PangoFontDescription *font[F__COUNT];
+    DrawCache *dc;              /* v->cache, or one for this call */
+    bool own_dc;
+    PangoLayout *lay;           /* scratch, for one-off text (tooltips, the selection box) */
+    PangoFontDescription **font;
     double W, H, scale;
 } Ctx;
 
@@ -75,19 +97,95 @@ static void set_rgba(cairo_t *cr, Rgb c, double a)
 
 /* ---- text ----------------------------------------------------------------------------- */
 
-static void text_set(Ctx *c, int font, const char *s, double maxw)
+DrawCache *draw_cache_new(void)
 {
-    pango_layout_set_font_description(c->lay, c->font[font]);
-    pango_layout_set_width(c->lay, maxw > 0 ? (int)(maxw * PANGO_SCALE) : -1);
-    pango_layout_set_ellipsize(c->lay, maxw > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-    pango_layout_set_text(c->lay, s, -1);
+    DrawCache *dc = calloc(1, sizeof *dc);
+    if (!dc)
+        return NULL;
+    dc->pctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    for (int f = 0; f < F__COUNT; f++) {
+        dc->font[f] = pango_font_description_from_string(font_bold[f] ? "DejaVu Sans Bold" : "DejaVu Sans");
+        pango_font_description_set_absolute_size(dc->font[f], font_px[f] * PANGO_SCALE);
+    }
+    return dc;
+}
+
+static void cache_clear(DrawCache *dc)
+{
+    for (size_t i = 0; i < TEXT_SLOTS; i++) {
+        if (dc->slot[i].s) {
+            free(dc->slot[i].s);
+            g_object_unref(dc->slot[i].lay);
+        }
+    }
+    memset(dc->slot, 0, sizeof dc->slot);
+    dc->n = 0;
+}
+
+void draw_cache_free(DrawCache *dc)
+{
+    if (!dc)
+        return;
+    cache_clear(dc);
+    for (int f = 0; f < F__COUNT; f++)
+        pango_font_description_free(dc->font[f]);
+    g_object_unref(dc->pctx);
+    free(dc);
+}
+
+void draw_cache_warm(DrawCache *dc)
+{
+    /* Laying out a string loads the fonts and their metrics (fontconfig):
+     * tens of milliseconds the first time, which would otherwise fall on
+     * the first frame. */
+    PangoLayout *lay = pango_layout_new(dc->pctx);
+    for (int f = 0; f < F__COUNT; f++) {
+        int w, h;
+        pango_layout_set_font_description(lay, dc->font[f]);
+        pango_layout_set_text(lay, "0123456789 msµ running waiting", -1);
+        pango_layout_get_pixel_size(lay, &w, &h);
+    }
+    g_object_unref(lay);
+}
+
+/* The shaped layout of s in font, ellipsized to maxw logical px (0: no limit). */
+static PangoLayout *text_layout(Ctx *c, int font, const char *s, double maxw)
+{
+    DrawCache *dc = c->dc;
+    int mw = maxw > 0 ? (int)(maxw * PANGO_SCALE) : -1;
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)font * 0x9E3779B97F4A7C15ull ^ (uint64_t)(int64_t)mw << 20;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    size_t i = (size_t)(h ^ h >> 29) & (TEXT_SLOTS - 1);
+    for (; dc->slot[i].s; i = (i + 1) & (TEXT_SLOTS - 1)) {
+        TextSlot *t = &dc->slot[i];
+        if (t->hash == h && t->font == font && t->maxw == mw && strcmp(t->s, s) == 0)
+            return t->lay;
+    }
+    if (dc->n >= TEXT_SLOTS / 2) {
+        cache_clear(dc);
+        i = (size_t)(h ^ h >> 29) & (TEXT_SLOTS - 1);
+    }
+    PangoLayout *lay = pango_layout_new(dc->pctx);
+    pango_layout_set_font_description(lay, c->font[font]);
+    pango_layout_set_width(lay, mw);
+    pango_layout_set_ellipsize(lay, mw > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_text(lay, s, (int)len);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return lay;             /* not kept: leaks one layout rather than fail a frame */
+    memcpy(copy, s, len + 1);
+    dc->slot[i] = (TextSlot){ h, font, mw, copy, lay };
+    dc->n++;
+    return lay;
 }
 
 static void text_size(Ctx *c, int font, const char *s, double *w, double *h)
 {
-    text_set(c, font, s, 0);
+    PangoLayout *lay = text_layout(c, font, s, 0);
     int pw, ph;
-    pango_layout_get_pixel_size(c->lay, &pw, &ph);
+    pango_layout_get_pixel_size(lay, &pw, &ph);
     if (w)
         *w = pw;
     if (h)
@@ -98,13 +196,13 @@ static void text_size(Ctx *c, int font, const char *s, double *w, double *h)
  * the centre); returns its width. */
 static double text(Ctx *c, int font, double x, double y, const char *s, Rgb col, double maxw, double align)
 {
-    text_set(c, font, s, maxw);
+    PangoLayout *lay = text_layout(c, font, s, maxw);
     int pw, ph;
-    pango_layout_get_pixel_size(c->lay, &pw, &ph);
+    pango_layout_get_pixel_size(lay, &pw, &ph);
     cairo_save(c->cr);
     set_rgb(c->cr, col);
     cairo_move_to(c->cr, x - align * pw, y);
-    pango_cairo_show_layout(c->cr, c->lay);
+    pango_cairo_show_layout(c->cr, lay);
     cairo_restore(c->cr);
     return pw;
 }
@@ -263,11 +361,16 @@ static void ctx_init(Ctx *c, cairo_t *cr, const Model *m, const DrawView *v)
     c->W = v->width / c->scale;
     c->H = v->height / c->scale;
     if (cr) {
-        c->lay = pango_cairo_create_layout(cr);
-        for (int f = 0; f < F__COUNT; f++) {
-            c->font[f] = pango_font_description_from_string(font_bold[f] ? "DejaVu Sans Bold" : "DejaVu Sans");
-            pango_font_description_set_absolute_size(c->font[f], font_px[f] * PANGO_SCALE);
+        c->dc = v->cache;
+        if (!c->dc) {
+            c->dc = draw_cache_new();
+            c->own_dc = true;
         }
+        c->font = c->dc->font;
+        /* Text is laid out for cr's target and transformation (set before
+         * this call); cached layouts follow when either changed. */
+        pango_cairo_update_context(cr, c->dc->pctx);
+        c->lay = pango_layout_new(c->dc->pctx);
     }
 }
 
@@ -275,9 +378,8 @@ static void ctx_fini(Ctx *c)
 {
     if (c->lay)
         g_object_unref(c->lay);
-    for (int f = 0; f < F__COUNT; f++)
-        if (c->font[f])
-            pango_font_description_free(c->font[f]);
+    if (c->own_dc)
+        draw_cache_free(c->dc);
 }
 
 /* A layout without text measurement (hit testing with no cairo_t) would
@@ -286,6 +388,7 @@ static void layout_for(const Model *m, const DrawView *v, Layout *L)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
     cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale_of(v), scale_of(v));     /* as draw_chart: text measures the same */
     Ctx c;
     ctx_init(&c, cr, m, v);
     layout_compute(&c, L);
@@ -685,20 +788,97 @@ static void bars_paths(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *e
 /* The same bars written straight into an ARGB32/RGB24 image target whose
  * device space is cr's (no transform beyond the scale): false if cr is
  * not such a target.  Gaps are drawn hatched by hand. */
-static bool bars_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *edges,
-                        uint64_t (*sh)[MS__COUNT], double dby, double dbh)
+/* cr draws in device pixels of a 32-bit image surface: the surface, or NULL. */
+static cairo_surface_t *pixel_target(cairo_t *cr)
 {
     cairo_surface_t *t = cairo_get_target(cr);
     if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
-        return false;
+        return NULL;
     cairo_format_t f = cairo_image_surface_get_format(t);
     if (f != CAIRO_FORMAT_ARGB32 && f != CAIRO_FORMAT_RGB24)
-        return false;
+        return NULL;
     double ux = 0, uy = 0;
     cairo_user_to_device(cr, &ux, &uy);
     double one_x = 1, one_y = 0;
     cairo_user_to_device_distance(cr, &one_x, &one_y);
     if (ux != 0 || uy != 0 || one_x != 1 || one_y != 0)
+        return NULL;
+    return t;
+}
+
+static uint32_t pixel_of(Rgb k)
+{
+    return 0xff000000u | (uint32_t)lround(k.r * 255) << 16 | (uint32_t)lround(k.g * 255) << 8 |
+           (uint32_t)lround(k.b * 255);
+}
+
+/* The marks strip of one lane as pixels: cairo fills of thousands of tiny
+ * ticks and triangles cost milliseconds per lane.  Same shapes as the
+ * path version below, without anti-aliasing. */
+static bool marks_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint8_t *kinds, double dsy, double dsh)
+{
+    cairo_surface_t *t = pixel_target(cr);
+    if (!t)
+        return false;
+    cairo_surface_flush(t);
+    unsigned char *data = cairo_image_surface_get_data(t);
+    int W = cairo_image_surface_get_width(t), H = cairo_image_surface_get_height(t);
+    int stride = cairo_image_surface_get_stride(t);
+    double s = c->scale;
+    int y0 = (int)lround(dsy), y1 = (int)lround(dsy + dsh);
+    if (y0 < 0)
+        y0 = 0;
+    if (y1 > H)
+        y1 = H;
+    if (y1 <= y0)
+        return true;
+    int tick_w = (int)lround(fmax(1.5 * s, 2));
+    double tw = fmin(dsh, 8 * s);
+    for (int kind = 0; kind < 3; kind++) {
+        int prev_col = -10;
+        unsigned bit = 1u << (kind == 0 ? MK_FAILED_FIRST : kind == 1 ? MK_FAILED_RETRY : MK_DROP_REQUEST);
+        uint32_t px = pixel_of(kind == 0 ? c->th->busy : kind == 1 ? c->th->retry : c->th->drop);
+        for (int i = 0; i < ncol; i++) {
+            if (!(kinds[i] & bit) || i - prev_col < (kind == 2 ? (int)(6 * s) : (int)ceil(s)))
+                continue;
+            prev_col = i;
+            double xc = dx0 + i + 0.5;
+            for (int y = y0; y < y1; y++) {
+                int xa, xb;
+                if (kind < 2) {
+                    xa = dx0 + i - (tick_w - 1) / 2;
+                    xb = xa + tick_w;
+                } else {
+                    /* Apex down: full width at the top, a point at the bottom. */
+                    double half = tw / 2 * (1 - (y + 0.5 - dsy) / dsh);
+                    if (half < 0.25)
+                        continue;
+                    xa = (int)lround(xc - half);
+                    xb = (int)lround(xc + half);
+                    if (xb <= xa)
+                        xb = xa + 1;
+                }
+                if (xa < 0)
+                    xa = 0;
+                if (xb > W)
+                    xb = W;
+                uint32_t *row = (uint32_t *)(data + (size_t)y * (size_t)stride);
+                for (int x = xa; x < xb; x++)
+                    row[x] = px;
+            }
+        }
+    }
+    int xa = dx0 - 8 < 0 ? 0 : dx0 - 8, xb = dx0 + ncol + 8 > W ? W : dx0 + ncol + 8;
+    if (xb > xa)
+        cairo_surface_mark_dirty_rectangle(t, xa, y0, xb - xa, y1 - y0);
+    return true;
+}
+
+static bool bars_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *edges,
+                        uint64_t (*sh)[MS__COUNT], double dby, double dbh)
+{
+    cairo_surface_t *t = pixel_target(cr);
+    if (!t)
         return false;
     cairo_surface_flush(t);
     unsigned char *data = cairo_image_surface_get_data(t);
@@ -802,7 +982,8 @@ static void draw_lane(Ctx *c, const Layout *L, size_t p, size_t l, double y, voi
     double dsy = y * s, dsh = strip * s;
     unsigned char *kinds = malloc((size_t)ncol);
     model_lane_mark_columns(ln, edges, (size_t)ncol, kinds);
-    for (int kind = 0; kind < 3; kind++) {
+    bool as_pixels = marks_pixels(c, cr, dx0, ncol, kinds, dsy, dsh);
+    for (int kind = 0; kind < 3 && !as_pixels; kind++) {
         int prev_col = -10;
         bool any = false;
         unsigned bit = 1u << (kind == 0 ? MK_FAILED_FIRST : kind == 1 ? MK_FAILED_RETRY : MK_DROP_REQUEST);
@@ -1041,7 +1222,9 @@ static void draw_ref(Ctx *c, const Layout *L, DrawRef ref, double tx, double ty)
     cairo_restore(cr);
     char desc[512];
     draw_describe(c->m, ref, desc, sizeof desc);
-    text_set(c, F_SMALL, desc, 0);
+    pango_layout_set_font_description(c->lay, c->font[F_SMALL]);
+    pango_layout_set_width(c->lay, -1);
+    pango_layout_set_text(c->lay, desc, -1);
     int w, h;
     pango_layout_get_pixel_size(c->lay, &w, &h);
     if (tx < 0)
@@ -1066,8 +1249,8 @@ void draw_chart(cairo_t *cr, const Model *m, const DrawView *v)
 {
     Ctx c;
     cairo_save(cr);
+    cairo_scale(cr, scale_of(v), scale_of(v));
     ctx_init(&c, cr, m, v);
-    cairo_scale(cr, c.scale, c.scale);
     Layout L;
     layout_compute(&c, &L);
     set_rgb(cr, c.th->bg);
