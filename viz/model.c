@@ -231,7 +231,10 @@ static uint8_t state_byte(const LaneBuild *b)
 
 static void lane_feed(ModelLaneStore *s, const TraceEvent *ev, size_t n)
 {
-    LaneBuild *b = &s->b;
+    /* The flags live in a local copy (registers) during the loop: stored
+     * one byte at a time and tested together, in memory they stalled every
+     * event on store forwarding.  st_push keeps s->b.cur_t itself. */
+    LaneBuild lb = s->b, *b = &lb;
     for (size_t i = 0; i < n && !b->ended; i++) {
         const TraceEvent *e = &ev[i];
         uint64_t now = e->ns;
@@ -240,7 +243,7 @@ static void lane_feed(ModelLaneStore *s, const TraceEvent *ev, size_t n)
             b->first_ns = b->last_ns = now;
             b->first_ticks = b->last_ticks = e->ticks;
             b->reason = DETAIL_NONE;
-            b->cur_t = now;
+            s->b.cur_t = now;
             st_push(s, now, e->ticks, SB(MS_IDLE, DETAIL_NONE));
         }
         if (now < b->last_ns)
@@ -300,6 +303,8 @@ static void lane_feed(ModelLaneStore *s, const TraceEvent *ev, size_t n)
         b->last_ns = now;
         b->last_ticks = e->ticks;
     }
+    lb.cur_t = s->b.cur_t;
+    s->b = lb;
 }
 
 /* ---- the builder ------------------------------------------------------------------------ */
@@ -939,165 +944,45 @@ void model_free(Model *m)
 
 /* ---- loading ------------------------------------------------------------------------------- */
 
-/* Loading runs on two threads: the reader (checksums, varints) hands
- * batches of decoded events to a feeder thread that turns them into
- * intervals.  Two buffers: the reader fills one while the feeder drains
- * the other.  Each lane's events stay in file order (one feeder). */
-#define FEED_BATCH 65536
-
-typedef struct FeedItem {
-    ModelLaneStore *s;
-    size_t at, n;
-    bool gap;                   /* chunks are missing before these events */
-} FeedItem;
-
-typedef struct FeedBuf {
-    TraceEvent *ev;
-    size_t nev, cap;
-    FeedItem *items;
-    size_t nitems, capitems;
-    bool full;                  /* handed to the feeder */
-} FeedBuf;
-
-typedef struct Feeder {
-    pthread_t th;
-    bool threaded, stop;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    FeedBuf buf[2];
-    int fill;                   /* the reader's buffer */
-} Feeder;
-
-static void feed_run(FeedBuf *f)
-{
-    for (size_t i = 0; i < f->nitems; i++) {
-        ModelLaneStore *s = f->items[i].s;
-        if (f->items[i].gap && s->b.any)
-            s->b.gap_pending = true;
-        lane_feed(s, f->ev + f->items[i].at, f->items[i].n);
-    }
-    f->nev = f->nitems = 0;
-}
-
-static void *feeder_main(void *arg)
-{
-    Feeder *fd = arg;
-    int w = 0;
-    pthread_mutex_lock(&fd->mu);
-    for (;;) {
-        while (!fd->buf[w].full && !fd->stop)
-            pthread_cond_wait(&fd->cv, &fd->mu);
-        if (!fd->buf[w].full)
-            break;
-        pthread_mutex_unlock(&fd->mu);
-        feed_run(&fd->buf[w]);
-        pthread_mutex_lock(&fd->mu);
-        fd->buf[w].full = false;
-        pthread_cond_broadcast(&fd->cv);
-        w ^= 1;
-    }
-    pthread_mutex_unlock(&fd->mu);
-    return NULL;
-}
-
-static void feeder_start(Feeder *fd)
-{
-    memset(fd, 0, sizeof *fd);
-    pthread_mutex_init(&fd->mu, NULL);
-    pthread_cond_init(&fd->cv, NULL);
-    fd->threaded = pthread_create(&fd->th, NULL, feeder_main, fd) == 0;
-}
-
-/* Hands the reader's buffer over (waiting for the other one to be free). */
-static void feeder_flush(Feeder *fd)
-{
-    FeedBuf *f = &fd->buf[fd->fill];
-    if (!f->nitems)
-        return;
-    if (!fd->threaded) {
-        feed_run(f);
-        return;
-    }
-    pthread_mutex_lock(&fd->mu);
-    f->full = true;
-    pthread_cond_broadcast(&fd->cv);
-    fd->fill ^= 1;
-    while (fd->buf[fd->fill].full)
-        pthread_cond_wait(&fd->cv, &fd->mu);
-    pthread_mutex_unlock(&fd->mu);
-}
-
-/* Waits until every event handed over has been fed. */
-static void feeder_drain(Feeder *fd)
-{
-    feeder_flush(fd);
-    if (!fd->threaded)
-        return;
-    pthread_mutex_lock(&fd->mu);
-    while (fd->buf[0].full || fd->buf[1].full)
-        pthread_cond_wait(&fd->cv, &fd->mu);
-    pthread_mutex_unlock(&fd->mu);
-}
-
-static void feeder_stop(Feeder *fd)
-{
-    feeder_drain(fd);
-    if (fd->threaded) {
-        pthread_mutex_lock(&fd->mu);
-        fd->stop = true;
-        pthread_cond_broadcast(&fd->cv);
-        pthread_mutex_unlock(&fd->mu);
-        pthread_join(fd->th, NULL);
-    }
-    pthread_mutex_destroy(&fd->mu);
-    pthread_cond_destroy(&fd->cv);
-    for (int i = 0; i < 2; i++) {
-        free(fd->buf[i].ev);
-        free(fd->buf[i].items);
-    }
-}
-
-static void feeder_add(Feeder *fd, ModelLaneStore *st, const TraceEvent *ev, size_t n, bool gap)
-{
-    FeedBuf *f = &fd->buf[fd->fill];
-    if (f->nev && f->nev + n > FEED_BATCH) {
-        feeder_flush(fd);
-        f = &fd->buf[fd->fill];
-    }
-    if (f->nev + n > f->cap) {
-        f->cap = f->nev + n > FEED_BATCH ? f->nev + n : FEED_BATCH;
-        f->ev = mem_realloc(f->ev, f->cap * sizeof *f->ev);
-    }
-    if (f->nitems == f->capitems) {
-        f->capitems = f->capitems ? 2 * f->capitems : 256;
-        f->items = mem_realloc(f->items, f->capitems * sizeof *f->items);
-    }
-    memcpy(f->ev + f->nev, ev, n * sizeof *ev);
-    f->items[f->nitems++] = (FeedItem){ st, f->nev, n, gap };
-    f->nev += n;
-}
+/* Loading: the reader scans the file, then decodes it lane by lane on
+ * LOAD_THREADS threads (the machines this runs on have 2 cores), each
+ * lane's events going straight into its intervals (lanes are independent
+ * until model_builder_finish). */
+#define LOAD_THREADS 2
 
 typedef struct LoadCtx {
-    Feeder *feeder;
     ModelBuilder *b;
     size_t pane0;               /* first pane of the current file */
     size_t npanes_file;         /* runs seen so far in it */
     const char *file;
 } LoadCtx;
 
-static void load_sink(void *vctx, TraceLane *tl, size_t run, const TraceEvent *ev, size_t n, uint32_t missing)
+/* Before any events: a pane per run, a builder lane per lane (tl->user is
+ * its index + 1), so that the sinks running at once only touch their own. */
+static void load_ready(void *vctx, TraceFile *tf)
 {
     LoadCtx *c = vctx;
-    while (c->npanes_file <= run) {
+    while (c->npanes_file < tf->nruns) {
         model_builder_pane(c->b, c->file, NULL);
         c->npanes_file++;
     }
-    /* tl->user: the builder lane's index + 1. */
-    if (!tl->user)
-        tl->user = model_builder_lane(c->b, c->pane0 + run, tl->pid, tl->tid) + 1;
+    for (size_t r = 0; r < tf->nruns; r++)
+        for (size_t p = 0; p < tf->runs[r].nprocs; p++)
+            for (size_t l = 0; l < tf->runs[r].procs[p].nlanes; l++) {
+                TraceLane *tl = &tf->runs[r].procs[p].lanes[l];
+                tl->user = model_builder_lane(c->b, c->pane0 + r, tl->pid, tl->tid) + 1;
+            }
+}
+
+static void load_sink(void *vctx, TraceLane *tl, size_t run, const TraceEvent *ev, size_t n, uint32_t missing)
+{
+    LoadCtx *c = vctx;
+    (void)run;
     BLane *l = &c->b->lanes[tl->user - 1];
     l->events += n;
-    feeder_add(c->feeder, l->s, ev, n, missing > 0);
+    if (missing && l->s->b.any)
+        l->s->b.gap_pending = true;
+    lane_feed(l->s, ev, n);
 }
 
 static void pane_set_header(BPane *p, const TraceRun *run)
@@ -1121,18 +1006,21 @@ static void pane_set_header(BPane *p, const TraceRun *run)
 
 ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, char *err, size_t errsize)
 {
+    return model_load_threads(paths, npaths, LOAD_THREADS, out, err, errsize);
+}
+
+ModelStatus model_load_threads(const char *const *paths, size_t npaths, int threads, Model **out, char *err,
+                               size_t errsize)
+{
     *out = NULL;
     ModelBuilder *b = model_builder_new();
     size_t notes_cap = 0;
-    Feeder feeder;
-    feeder_start(&feeder);
     for (size_t f = 0; f < npaths; f++) {
-        LoadCtx c = { .feeder = &feeder, .b = b, .pane0 = b->npanes, .file = paths[f] };
+        LoadCtx c = { .b = b, .pane0 = b->npanes, .file = paths[f] };
         TraceFile *tf = NULL;
-        TraceReadStatus st = trace_read_file_stream(paths[f], load_sink, &c, &tf, err, errsize);
-        feeder_drain(&feeder);
+        TraceReadStatus st = trace_read_file_stream(paths[f], load_ready, load_sink, &c, threads, &tf, err,
+                                                    errsize);
         if (st != TRACE_READ_OK) {
-            feeder_stop(&feeder);
             Model *m = model_builder_finish(b);
             model_free(m);
             return st == TRACE_READ_EIO ? MODEL_EIO : MODEL_EFORMAT;
@@ -1170,7 +1058,6 @@ ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, cha
         }
         trace_file_free(tf);
     }
-    feeder_stop(&feeder);
     *out = model_builder_finish(b);
     return MODEL_OK;
 }

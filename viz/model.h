@@ -19,7 +19,8 @@
  * Memory: intervals are stored compactly (32-bit times relative to a block
  * base, 9-10 bytes per interval); marks 16 bytes each; the LOD adds < 1 byte
  * per interval.  Loading streams the file (viz/trace_read.h's event
- * callback), never holding decoded TraceEvent arrays.
+ * callback), never holding decoded TraceEvent arrays, and decodes its lanes
+ * on several threads at once.
  */
 #ifndef VIZ_MODEL_H
 #define VIZ_MODEL_H
@@ -137,6 +138,10 @@ typedef enum { MODEL_OK = 0, MODEL_EFORMAT = 65, MODEL_EIO = 74 } ModelStatus;
  * NULL and err holds one line naming the file and, for format errors, the
  * byte offset.  Damaged or truncated files still load (see m->notes). */
 ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, char *err, size_t errsize);
+/* The same, decoding on `threads` threads (model_load: 2); the model is the
+ * same whatever the number. */
+ModelStatus model_load_threads(const char *const *paths, size_t npaths, int threads, Model **out, char *err,
+                               size_t errsize);
 void model_free(Model *m);
 
 /* Building a model from events (used by model_load, tests and synth).  The
