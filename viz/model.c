@@ -489,12 +489,34 @@ static void lod_build(ModelLaneStore *s)
 {
     size_t nb = (s->n >> LOD_SHIFT) + 1;
     s->lod = mem_calloc(nb, sizeof *s->lod);
+    /* The time index: about one entry per TIX_PER intervals at evenly
+     * spaced times, so that finding the interval at a time (a pixel
+     * column's edge) is a division and a search among a few neighbours,
+     * not a binary search over the whole lane.  tix[j] = the intervals
+     * starting before start + j * step; filled in the LOD's pass. */
+    free(s->tix);
+    s->tix = NULL;
+    s->ntix = 0;
+    size_t nt = 0, j = 0;
+    uint64_t step = 1, tj = UINT64_MAX;
+    if (s->n >= 2 && s->n < UINT32_MAX && s->end > s->start) {
+        uint64_t span = s->end - s->start, k = s->n / TIX_PER + 1;
+        step = span / k + 1;
+        nt = (size_t)(span / step) + 2;
+        s->tix = mem_alloc(nt * sizeof *s->tix);
+        tj = s->start;
+    }
     Lod acc;
     memset(&acc, 0, sizeof acc);
     uint64_t t = s->n ? st_t(s, 0) : s->end;
     for (size_t i = 0; i < s->n; i++) {
         if ((i & ((1u << LOD_SHIFT) - 1)) == 0)
             s->lod[i >> LOD_SHIFT] = acc;
+        /* Interval i starts at t (starts strictly increase). */
+        while (j < nt && tj <= t) {
+            s->tix[j++] = (uint32_t)i;
+            tj += step;
+        }
         uint64_t t1 = st_t(s, i + 1);
         uint8_t sb = s->sb[i];
         acc.ns[SB_STATE(sb)] += t1 - t;
@@ -506,26 +528,10 @@ static void lod_build(ModelLaneStore *s)
     }
     if ((s->n & ((1u << LOD_SHIFT) - 1)) == 0)
         s->lod[s->n >> LOD_SHIFT] = acc;
-    /* The time index: about one entry per TIX_PER intervals at evenly spaced
-     * times, so that finding the interval at a time (a pixel column's edge)
-     * is a division and a search among a few neighbours, not a binary
-     * search over the whole lane. */
-    free(s->tix);
-    s->tix = NULL;
-    s->ntix = 0;
-    if (s->n < 2 || s->n >= UINT32_MAX || s->end <= s->start)
+    while (j < nt)
+        s->tix[j++] = (uint32_t)s->n;
+    if (!nt)
         return;
-    uint64_t span = s->end - s->start, k = s->n / TIX_PER + 1;
-    uint64_t step = span / k + 1;
-    size_t nt = (size_t)(span / step) + 2;
-    s->tix = mem_alloc(nt * sizeof *s->tix);
-    size_t i = 0;
-    for (size_t j = 0; j < nt; j++) {
-        uint64_t tj = s->start + (uint64_t)j * step;
-        while (i < s->n && st_t(s, i) < tj)
-            i++;
-        s->tix[j] = (uint32_t)i;
-    }
     s->ntix = nt;
     s->tix_step = step;
     free(s->mix);
@@ -534,29 +540,36 @@ static void lod_build(ModelLaneStore *s)
         /* Marks are relative to the pane's start by now. */
         s->mix = mem_alloc(nt * sizeof *s->mix);
         size_t m = 0;
-        for (size_t j = 0; j < nt; j++) {
-            uint64_t tj = s->start - s->base + (uint64_t)j * step;
-            while (m < s->nmarks && s->marks[m].ns < tj)
+        for (size_t q = 0; q < nt; q++) {
+            uint64_t tq = s->start - s->base + (uint64_t)q * step;
+            while (m < s->nmarks && s->marks[m].ns < tq)
                 m++;
-            s->mix[j] = (uint32_t)m;
+            s->mix[q] = (uint32_t)m;
         }
     }
 }
 
-/* Heap of (time of next RUNNING interval, lane) for the switch merge. */
+/* Heap of (time of next RUNNING interval, lane) for the switch merge,
+ * ordered by time, then lane: the order is total, so merging the halves of
+ * a process's time apart gives the merge of the whole. */
 typedef struct HeapEnt {
     uint64_t t;
     size_t lane;
     size_t i;
 } HeapEnt;
 
+static inline bool heap_less(const HeapEnt *a, const HeapEnt *b)
+{
+    return a->t < b->t || (a->t == b->t && a->lane < b->lane);
+}
+
 static void heap_down(HeapEnt *h, size_t n, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, m = i;
-        if (l < n && h[l].t < h[m].t)
+        if (l < n && heap_less(&h[l], &h[m]))
             m = l;
-        if (l + 1 < n && h[l + 1].t < h[m].t)
+        if (l + 1 < n && heap_less(&h[l + 1], &h[m]))
             m = l + 1;
         if (m == i)
             return;
@@ -567,47 +580,107 @@ static void heap_down(HeapEnt *h, size_t n, size_t i)
     }
 }
 
-static size_t next_running(const ModelLaneStore *s, size_t i)
+/* The first RUNNING interval at or after i, or lim if none before lim. */
+static size_t next_running(const ModelLaneStore *s, size_t i, size_t lim)
 {
-    while (i < s->n && SB_STATE(s->sb[i]) != MS_RUNNING)
+    while (i < lim && SB_STATE(s->sb[i]) != MS_RUNNING)
         i++;
     return i;
 }
 
-/* Marks the acquisitions that followed another thread's hold, process by process. */
+static size_t lower_bound(const ModelLaneStore *s, uint64_t t);
+
+/* One part of a process's switch merge: the acquisitions starting in
+ * [t0, t1) of lanes [a, z); prev is the lane that held the GIL last before
+ * t0 (SIZE_MAX: none).  Writes only the SB_SWITCHED bits of intervals
+ * starting in the range, so two parts can run at once. */
+typedef struct SwitchPart {
+    ModelLane *lanes;
+    size_t a, z;
+    uint64_t t0, t1;
+    size_t prev;
+} SwitchPart;
+
+static void *switches_part(void *arg)
+{
+    SwitchPart *sp = arg;
+    size_t n = sp->z - sp->a;
+    HeapEnt *h = mem_alloc((n ? n : 1) * sizeof *h);
+    /* lim[l]: the lane's intervals from there on start at or after t1 and
+     * belong to the other part: not even read here. */
+    size_t *lim = mem_alloc((n ? n : 1) * sizeof *lim);
+    size_t hn = 0;
+    for (size_t l = sp->a; l < sp->z; l++) {
+        ModelLaneStore *s = sp->lanes[l].store_;
+        lim[l - sp->a] = sp->t1 == UINT64_MAX ? s->n : sp->t1 > s->start ? lower_bound(s, sp->t1) : 0;
+        size_t i = next_running(s, sp->t0 > s->start ? lower_bound(s, sp->t0) : 0, lim[l - sp->a]);
+        if (i < lim[l - sp->a])
+            h[hn++] = (HeapEnt){ st_t(s, i), l, i };
+    }
+    for (size_t k = hn / 2 + 1; k-- > 0;)
+        heap_down(h, hn, k);
+    size_t prev = sp->prev;
+    while (hn) {
+        HeapEnt e = h[0];
+        ModelLaneStore *s = sp->lanes[e.lane].store_;
+        if (prev != SIZE_MAX && prev != e.lane)
+            s->sb[e.i] |= SB_SWITCHED;
+        prev = e.lane;
+        size_t i = next_running(s, e.i + 1, lim[e.lane - sp->a]);
+        if (i < lim[e.lane - sp->a])
+            h[0] = (HeapEnt){ st_t(s, i), e.lane, i };
+        else
+            h[0] = h[--hn];
+        heap_down(h, hn, 0);
+    }
+    free(lim);
+    free(h);
+    return NULL;
+}
+
+/* Marks the acquisitions that followed another thread's hold, process by
+ * process; a big process in two halves of its time on two threads. */
 static void switches_mark(ModelLane *lanes, size_t n)
 {
-    HeapEnt *h = mem_alloc((n ? n : 1) * sizeof *h);
     for (size_t a = 0; a < n;) {
         size_t z = a;
-        while (z < n && lanes[z].pid == lanes[a].pid)
+        uint64_t lo = UINT64_MAX, hi = 0, total = 0;
+        while (z < n && lanes[z].pid == lanes[a].pid) {
+            ModelLaneStore *s = lanes[z].store_;
+            lo = s->start < lo ? s->start : lo;
+            hi = s->end > hi ? s->end : hi;
+            total += s->n;
             z++;
-        size_t hn = 0;
-        for (size_t l = a; l < z; l++) {
-            ModelLaneStore *s = lanes[l].store_;
-            size_t i = next_running(s, 0);
-            if (i < s->n)
-                h[hn++] = (HeapEnt){ st_t(s, i), l, i };
         }
-        for (size_t k = hn / 2 + 1; k-- > 0;)
-            heap_down(h, hn, k);
-        size_t prev = SIZE_MAX;
-        while (hn) {
-            HeapEnt e = h[0];
-            ModelLaneStore *s = lanes[e.lane].store_;
-            if (prev != SIZE_MAX && prev != e.lane)
-                s->sb[e.i] |= SB_SWITCHED;
-            prev = e.lane;
-            size_t i = next_running(s, e.i + 1);
-            if (i < s->n)
-                h[0] = (HeapEnt){ st_t(s, i), e.lane, i };
+        SwitchPart whole = { lanes, a, z, 0, UINT64_MAX, SIZE_MAX };
+        pthread_t th;
+        if (total < 200000 || hi <= lo + 1) {
+            switches_part(&whole);
+        } else {
+            /* Who held the GIL last before the middle: the latest (t, lane)
+             * acquisition starting before it. */
+            uint64_t mid = lo + (hi - lo) / 2, best_t = 0;
+            size_t best = SIZE_MAX;
+            for (size_t l = a; l < z; l++) {
+                ModelLaneStore *s = lanes[l].store_;
+                size_t i = mid > s->start ? lower_bound(s, mid) : 0;
+                while (i > 0 && SB_STATE(s->sb[i - 1]) != MS_RUNNING)
+                    i--;
+                if (i > 0 && (best == SIZE_MAX || st_t(s, i - 1) >= best_t)) {
+                    best_t = st_t(s, i - 1);
+                    best = l;
+                }
+            }
+            SwitchPart p0 = { lanes, a, z, 0, mid, SIZE_MAX }, p1 = { lanes, a, z, mid, UINT64_MAX, best };
+            bool threaded = pthread_create(&th, NULL, switches_part, &p1) == 0;
+            switches_part(&p0);
+            if (threaded)
+                pthread_join(th, NULL);
             else
-                h[0] = h[--hn];
-            heap_down(h, hn, 0);
+                switches_part(&p1);
         }
         a = z;
     }
-    free(h);
 }
 
 /* Cumulative ticks of all lanes at TICKS_MAP + 1 evenly spaced times. */

@@ -456,6 +456,62 @@ static void test_parallel_load(void **state)
     unlink(b);
 }
 
+typedef struct Acq {
+    uint64_t t;
+    size_t lane;
+    bool switched;
+} Acq;
+
+static int acq_cmp(const void *a, const void *b)
+{
+    const Acq *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->lane < y->lane ? -1 : x->lane > y->lane;
+}
+
+/* Switch flags of a process big enough to be merged in two halves on two
+ * threads, against a brute-force sort of all its acquisitions. */
+static void test_switches_big(void **state)
+{
+    (void)state;
+    char a[] = "/tmp/test_model_sw_XXXXXX.gilt";
+    int fa = mkstemps(a, 5);
+    assert_true(fa >= 0);
+    close(fa);
+    char *argv[] = { "synth", "--events", "600000", "--threads", "3", "--seed", "21", "-o", a, NULL };
+    assert_int_equal(synth_main(9, argv), 0);
+    const char *paths[] = { a };
+    char err[256];
+    Model *m = NULL;
+    assert_int_equal(model_load(paths, 1, &m, err, sizeof err), MODEL_OK);
+    const ModelPane *p = &m->panes[0];
+    size_t n = 0, k = 0;
+    for (size_t l = 0; l < p->nlanes; l++)
+        n += p->lanes[l].nintervals;
+    assert_true(n >= 200000);   /* the threshold of the two-part merge */
+    Acq *v = malloc(n * sizeof *v);
+    for (size_t l = 0; l < p->nlanes; l++)
+        for (size_t i = 0; i < p->lanes[l].nintervals; i++) {
+            ModelInterval iv;
+            model_lane_interval(&p->lanes[l], i, &iv);
+            if (iv.state == MS_RUNNING)
+                v[k++] = (Acq){ iv.t0, l, iv.switched };
+        }
+    qsort(v, k, sizeof *v, acq_cmp);
+    size_t bad = 0, sw = 0;
+    for (size_t i = 0; i < k; i++) {
+        bool want = i > 0 && v[i - 1].lane != v[i].lane;
+        bad += want != v[i].switched;
+        sw += want;
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(p->total.switches, sw);
+    free(v);
+    model_free(m);
+    unlink(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_lod_brute_force),
         cmocka_unit_test(test_headline_and_load),
         cmocka_unit_test(test_parallel_load),
+        cmocka_unit_test(test_switches_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
