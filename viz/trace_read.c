@@ -188,6 +188,9 @@ typedef struct Reader {
     bool notes_final;           /* pnotes were flushed: note() appends straight to tf->notes */
     PNote *pnotes;              /* notes with their offsets, until the decoding is done */
     size_t npnotes, pnotes_cap;
+    uint64_t *pre_off;          /* chunks whose payload CRC was checked ahead (ascending offsets)... */
+    uint8_t *pre_ok;            /* ...and whether it matched */
+    size_t npre;
 } Reader;
 
 static void note_add(Reader *r, uint64_t off, const char *msg)
@@ -594,6 +597,76 @@ typedef struct Frame {
     uint64_t run_id;
 } Frame;
 
+static bool payload_ok(const Reader *r, size_t off, const uint8_t *p, uint32_t len)
+{
+    size_t lo = 0, hi = r->npre;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->pre_off[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < r->npre && r->pre_off[lo] == off)
+        return r->pre_ok[lo];
+    return rd32(p + 24) == (uint32_t)crc32(0L, p + FRAME_SIZE, len);
+}
+
+/* Checking payloads ahead, on two threads: the chunks of an undamaged file
+ * follow each other, so their offsets are known before the scan. */
+typedef struct CrcPart {
+    const Reader *r;
+    size_t a, z;
+} CrcPart;
+
+static void *crc_part(void *arg)
+{
+    CrcPart *cp = arg;
+    const Reader *r = cp->r;
+    for (size_t k = cp->a; k < cp->z; k++) {
+        const uint8_t *p = r->buf + r->pre_off[k];
+        r->pre_ok[k] = rd32(p + 24) == (uint32_t)crc32(0L, p + FRAME_SIZE, rd32(p + 8));
+    }
+    return NULL;
+}
+
+static void crc_ahead(Reader *r)
+{
+    size_t off = 0, n = 0, cap = 0;
+    while (r->len - off >= FRAME_SIZE) {
+        const uint8_t *p = r->buf + off;
+        uint32_t len = rd32(p + 8);
+        if (memcmp(p, "GILT", 4) != 0 || p[4] != FORMAT_VERSION || len > r->len - off - FRAME_SIZE ||
+            rd32(p + 28) != (uint32_t)crc32(0L, p, 28))
+            break;          /* damage or a cut: the scan finds out what */
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            r->pre_off = mem_realloc(r->pre_off, cap * sizeof *r->pre_off);
+        }
+        r->pre_off[n++] = off;
+        off += FRAME_SIZE + len;
+    }
+    if (!n)
+        return;
+    r->pre_ok = mem_alloc(n);
+    r->npre = n;
+    /* Split at half the bytes. */
+    size_t half = n, mid_byte = off / 2;
+    for (size_t k = 0; k < n; k++)
+        if (r->pre_off[k] >= mid_byte) {
+            half = k;
+            break;
+        }
+    CrcPart p0 = { r, 0, half }, p1 = { r, half, n };
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, crc_part, &p1) == 0;
+    crc_part(&p0);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        crc_part(&p1);
+}
+
 static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
 {
     size_t left = r->len - off;
@@ -611,7 +684,7 @@ static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
         return FRAME_VERSION;
     if (f->len > left - FRAME_SIZE)
         return FRAME_CUT;
-    if (rd32(p + 24) != (uint32_t)crc32(0L, p + FRAME_SIZE, f->len))
+    if (!payload_ok(r, off, p, f->len))
         return FRAME_PAYLOAD_BAD;
     return FRAME_OK;
 }
@@ -927,8 +1000,13 @@ static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, T
         fail(&r, 0, false, "empty file, not a gilscope trace");
     else if (len < 4 || memcmp(buf, "GILT", 4) != 0)
         fail(&r, 0, false, "not a gilscope trace (no GILT magic at byte 0)");
-    else
+    else {
+        if (sa && len >= (256u << 10))
+            crc_ahead(&r);
         scan(&r);
+    }
+    free(r.pre_off);
+    free(r.pre_ok);
     if (!r.fatal && tf->nruns == 0)
         fail(&r, 0, false, "no readable chunk%s", tf->truncated ? " (truncated)" : "");
     if (!r.fatal && sa) {
@@ -1033,7 +1111,8 @@ TraceReadStatus trace_read_file_stream(const char *path, TraceLanesReady ready, 
         return TRACE_READ_OK;
     }
     size_t len = (size_t)st.st_size;
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* MAP_POPULATE: the pages are mapped in one go, not one fault at a time. */
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
         if (errsize)
