@@ -23,6 +23,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,55 @@ static inline uint64_t st_k(const ModelLaneStore *s, size_t i)
         return s->end_ticks;
     uint32_t r = s->krel[i];
     return r != ESCAPED ? s->kbase[i >> BLK_SHIFT] + r : esc_find(&s->kesc, i);
+}
+
+/* Asks for huge pages under a big array: a zoomed-out frame reads a few
+ * bytes here and there across hundreds of megabytes, and with 4 KiB pages
+ * nearly every read missed the TLB; loading also takes 512 times fewer
+ * page faults.  Pages never touched still cost nothing. */
+static void huge_advise(void *p, size_t bytes)
+{
+    const uintptr_t H = (uintptr_t)2 << 20;
+    if (bytes < 2 * H)
+        return;
+    uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1), z = ((uintptr_t)p + bytes) & ~(H - 1);
+    if (z > a)
+        madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
+
+static void *big_alloc(size_t bytes)
+{
+    void *p = mem_alloc(bytes);
+    huge_advise(p, bytes);
+    return p;
+}
+
+static void st_grow_to(ModelLaneStore *s, size_t cap)
+{
+    cap = (cap + BLK_MASK) & ~(size_t)BLK_MASK;
+    bool fresh = !s->trel;
+    s->trel = mem_realloc(s->trel, cap * sizeof *s->trel);
+    s->krel = mem_realloc(s->krel, cap * sizeof *s->krel);
+    s->sb = mem_realloc(s->sb, cap);
+    s->tbase = mem_realloc(s->tbase, (cap >> BLK_SHIFT) * sizeof *s->tbase);
+    s->kbase = mem_realloc(s->kbase, (cap >> BLK_SHIFT) * sizeof *s->kbase);
+    s->cap = cap;
+    if (fresh) {
+        huge_advise(s->trel, cap * sizeof *s->trel);
+        huge_advise(s->krel, cap * sizeof *s->krel);
+        huge_advise(s->sb, cap);
+    }
+}
+
+/* Room for about `events` events' intervals at once (loading knows how
+ * many events each lane has before decoding them): one allocation instead
+ * of a series of growths. */
+static void st_reserve(ModelLaneStore *s, uint64_t events)
+{
+    /* At most one interval per event, two for a LOSS; usually far fewer. */
+    uint64_t want = events + events / 16 + 64;
+    if (!s->trel && want > 4096 && want < ((uint64_t)1 << 40))
+        st_grow_to(s, (size_t)want);
 }
 
 static void st_grow(ModelLaneStore *s)
@@ -488,7 +538,8 @@ static void range_add(ModelRange *dst, const ModelRange *src)
 static void lod_build(ModelLaneStore *s)
 {
     size_t nb = (s->n >> LOD_SHIFT) + 1;
-    s->lod = mem_calloc(nb, sizeof *s->lod);
+    s->lod = big_alloc(nb * sizeof *s->lod);
+    memset(s->lod, 0, nb * sizeof *s->lod);
     /* The time index: about one entry per TIX_PER intervals at evenly
      * spaced times, so that finding the interval at a time (a pixel
      * column's edge) is a division and a search among a few neighbours,
@@ -503,7 +554,7 @@ static void lod_build(ModelLaneStore *s)
         uint64_t span = s->end - s->start, k = s->n / TIX_PER + 1;
         step = span / k + 1;
         nt = (size_t)(span / step) + 2;
-        s->tix = mem_alloc(nt * sizeof *s->tix);
+        s->tix = big_alloc(nt * sizeof *s->tix);
         tj = s->start;
     }
     Lod acc;
@@ -538,7 +589,7 @@ static void lod_build(ModelLaneStore *s)
     s->mix = NULL;
     if (s->nmarks && s->nmarks < UINT32_MAX) {
         /* Marks are relative to the pane's start by now. */
-        s->mix = mem_alloc(nt * sizeof *s->mix);
+        s->mix = big_alloc(nt * sizeof *s->mix);
         size_t m = 0;
         for (size_t q = 0; q < nt; q++) {
             uint64_t tq = s->start - s->base + (uint64_t)q * step;
@@ -806,7 +857,7 @@ static void lane_build_one(ModelLane *ln)
     }
     ln->lost += lost;
     free(s->mkind);
-    s->mkind = mem_alloc(s->nmarks ? s->nmarks : 1);
+    s->mkind = big_alloc(s->nmarks ? s->nmarks : 1);
     for (size_t k = 0; k < s->nmarks; k++)
         s->mkind[k] = s->marks[k].kind;
     lod_build(s);
@@ -1044,6 +1095,7 @@ static void load_ready(void *vctx, TraceFile *tf)
             for (size_t l = 0; l < tf->runs[r].procs[p].nlanes; l++) {
                 TraceLane *tl = &tf->runs[r].procs[p].lanes[l];
                 tl->user = model_builder_lane(c->b, c->pane0 + r, tl->pid, tl->tid) + 1;
+                st_reserve(c->b->lanes[tl->user - 1].s, tl->queued);
             }
 }
 

@@ -548,6 +548,7 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
     ChunkRef ref = { c.p, c.end, off, len, seq, n, ns, ticks };
     if (r->deferred) {
         lane_queue(l, &ref);
+        l->queued += n;
         return true;
     }
     LaneOut o;

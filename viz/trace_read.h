@@ -35,6 +35,7 @@ typedef struct TraceLane {
     void *refs_;                /* reader private: chunks to decode */
     size_t nrefs_, caprefs_;
     size_t user;                /* free for a streaming caller (trace_read_file_stream); 0 at first */
+    uint64_t queued;            /* streaming, when ready() is called: events about to be decoded */
 } TraceLane;
 
 /* One process: in processes mode each has its own GIL. */
