@@ -126,10 +126,12 @@ static inline uint64_t st_k(const ModelLaneStore *s, size_t i)
     return r != ESCAPED ? s->kbase[i >> BLK_SHIFT] + r : esc_find(&s->kesc, i);
 }
 
-/* Asks for huge pages under a big array: a zoomed-out frame reads a few
- * bytes here and there across hundreds of megabytes, and with 4 KiB pages
- * nearly every read missed the TLB; loading also takes 512 times fewer
- * page faults.  Pages never touched still cost nothing. */
+/* Asks for huge pages under a big array built at the end of loading (the
+ * LOD, the time indexes, the mark kinds): a zoomed-out frame reads a few
+ * bytes here and there across all of them, and with 4 KiB pages nearly
+ * every read missed the TLB.  Not for the intervals, which are written
+ * while decoding: faulting huge pages in there cost more load time (about
+ * 1 CPU-s per 100M events, zeroing and compaction) than it saved frames. */
 static void huge_advise(void *p, size_t bytes)
 {
     const uintptr_t H = (uintptr_t)2 << 20;
@@ -150,18 +152,12 @@ static void *big_alloc(size_t bytes)
 static void st_grow_to(ModelLaneStore *s, size_t cap)
 {
     cap = (cap + BLK_MASK) & ~(size_t)BLK_MASK;
-    bool fresh = !s->trel;
     s->trel = mem_realloc(s->trel, cap * sizeof *s->trel);
     s->krel = mem_realloc(s->krel, cap * sizeof *s->krel);
     s->sb = mem_realloc(s->sb, cap);
     s->tbase = mem_realloc(s->tbase, (cap >> BLK_SHIFT) * sizeof *s->tbase);
     s->kbase = mem_realloc(s->kbase, (cap >> BLK_SHIFT) * sizeof *s->kbase);
     s->cap = cap;
-    if (fresh) {
-        huge_advise(s->trel, cap * sizeof *s->trel);
-        huge_advise(s->krel, cap * sizeof *s->krel);
-        huge_advise(s->sb, cap);
-    }
 }
 
 /* Room for about `events` events' intervals at once (loading knows how
