@@ -585,10 +585,10 @@ char *draw_pane_figures(const ModelPane *pn, char *buf, size_t size)
     if (u)
         nodata[0] = ':';        /* ", a, b" -> ": a, b" after "no data" */
     snprintf(buf, size,
-             "wall %s   ·   GIL wait %.0f%% of wanted time   ·   %llu switches   ·   %llu failed wake-ups   ·   "
-             "%llu drop requests%s%s",
-             wall, pn->wait_share * 100, (unsigned long long)pn->total.switches, (unsigned long long)fw,
-             (unsigned long long)pn->total.marks[MK_DROP_REQUEST], u ? "   ·   no data" : "", nodata);
+             "wall %s%s%s   ·   GIL wait %.0f%% of wanted time   ·   %llu switches   ·   %llu failed wake-ups   ·   "
+             "%llu drop requests",
+             wall, u ? "   ·   no data" : "", nodata, pn->wait_share * 100, (unsigned long long)pn->total.switches,
+             (unsigned long long)fw, (unsigned long long)pn->total.marks[MK_DROP_REQUEST]);
     return buf;
 }
 

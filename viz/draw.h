@@ -106,10 +106,11 @@ bool draw_hit(const Model *m, const DrawView *v, double px, double py, DrawRef *
  * 3.456 s\nacquired after a switch"...), as the tooltip shows it. */
 void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size);
 
-/* The key figures of a pane as its header prints them (wall time, GIL wait
- * share, switches, failed wake-ups, drop requests and, when data is
- * missing, "no data: N events lost, K event chunks missing, T threads cut
- * short").  Returns buf. */
+/* The key figures of a pane as its header prints them: wall time, then
+ * when data is missing "no data: N events lost, K event chunks missing, T
+ * threads cut short" (early, so that a narrow chart's ellipsis never hides
+ * it), GIL wait share, switches, failed wake-ups, drop requests.  Returns
+ * buf. */
 char *draw_pane_figures(const ModelPane *pn, char *buf, size_t size);
 /* The legend's label of the hatched band drawn where data is missing. */
 const char *draw_gap_label(void);
