@@ -196,7 +196,29 @@ static void st_pop(ModelLaneStore *s)
 /* Starts a new interval in state byte sb at absolute time t.  An interval
  * of zero length is replaced; equal neighbours merge (not RUNNING ones: each
  * is an acquisition). */
-static void st_push(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb)
+static void st_push_slow(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb);
+
+/* The common case inline (a later interval, room in the block, offsets
+ * that fit 32 bits); everything else in st_push_slow. */
+static inline void st_push(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb)
+{
+    size_t i = s->n;
+    if (i && i < s->cap && (i & BLK_MASK) && t > s->b.cur_t &&
+        (s->sb[i - 1] != sb || SB_STATE(sb) == MS_RUNNING)) {
+        uint64_t tb = s->tbase[i >> BLK_SHIFT], kb = s->kbase[i >> BLK_SHIFT];
+        if (t - tb < ESCAPED && k >= kb && k - kb < ESCAPED) {
+            s->trel[i] = (uint32_t)(t - tb);
+            s->krel[i] = (uint32_t)(k - kb);
+            s->sb[i] = sb;
+            s->n = i + 1;
+            s->b.cur_t = t;
+            return;
+        }
+    }
+    st_push_slow(s, t, k, sb);
+}
+
+static void st_push_slow(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb)
 {
     if (s->n) {
         if (t <= s->b.cur_t) {
