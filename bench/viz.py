@@ -32,6 +32,8 @@ def main():
             continue
         p = subprocess.run([g, "export", t, "-o", png, "--bench-frames", str(a.frames)], capture_output=True, text=True)
         os.unlink(t)
+        if os.path.exists(png):
+            os.unlink(png)
         if p.returncode:
             print(f"export {n} failed: {p.stderr.strip()}")
             continue
