@@ -3,7 +3,9 @@
 known.  PNG pixels in each lane's band have the state's colour; the SVG
 parses as XML and holds the lane names; the PDF opens (pdfinfo); the JSON
 loads, names every thread, and its X events never overlap per (pid, tid);
-usage and bad-trace exit statuses.  Ends with 'N passed, N failed'."""
+usage and bad-trace exit statuses; missing data (chunks dropped, events
+lost, a cut file) drawn as a hatched 'no data' band and counted in the key
+figures.  Ends with 'N passed, N failed'."""
 import argparse, json, os, shutil, struct, subprocess, sys, tempfile, zlib
 import xml.etree.ElementTree as ET
 
@@ -57,6 +59,13 @@ def main():
     a = ap.parse_args()
     g = os.path.abspath(a.gilscope)
     d = tempfile.mkdtemp(prefix="gilscope_export_")
+    # Under ThreadSanitizer (loading runs on several threads): pango's and
+    # fontconfig's own threads are not instrumented and give false reports.
+    supp = os.path.join(d, "tsan.supp")
+    with open(supp, "w") as f:
+        f.write("race:libfontconfig.so\nrace:libglib-2.0.so\nrace:libpango-1.0.so\n"
+                "race:libpangoft2-1.0.so\nrace:libharfbuzz.so\ncalled_from_lib:libfontconfig.so\n")
+    os.environ.setdefault("TSAN_OPTIONS", "suppressions=" + supp)
     try:
         run(g, d)
     finally:
@@ -166,6 +175,100 @@ def run(g, d):
     check("--lanes/--from/--to/--axis/--scale", p.returncode == 0, p.stderr)
     p = subprocess.run([g, "synth", "--threads", "2", "-o", t], capture_output=True, text=True)
     check("synth usage: exit 64", p.returncode == 64, p.stderr)
+    gaps(g, d)
+
+
+def lost_spans(g, trace, js):
+    """The 'lost' X events of an export's JSON, by thread name: [(ts_us, dur_us)]."""
+    p = subprocess.run([g, "export", trace, "-o", js], capture_output=True, text=True)
+    if p.returncode:
+        return None, p.stderr
+    evs = json.load(open(js))["traceEvents"]
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in evs if e["ph"] == "M" and e["name"] == "thread_name"}
+    spans = {}
+    for e in evs:
+        if e["ph"] == "X" and e["name"] == "lost":
+            spans.setdefault(names[(e["pid"], e["tid"])], []).append((e["ts"], e["dur"]))
+    return spans, evs
+
+
+def svg_desc(g, trace, svg):
+    p = subprocess.run([g, "export", trace, "-o", svg], capture_output=True, text=True)
+    if p.returncode:
+        return ""
+    root = ET.parse(svg).getroot()
+    return " ".join(e.text or "" for e in root.iter() if e.tag.endswith("desc"))
+
+
+def gaps(g, d):
+    """Missing data is drawn as a hatched 'no data' band, never silently."""
+    green, vermillion, amber = (0x00, 0x9e, 0x73), (0xd5, 0x5e, 0x00), (0xe6, 0x9f, 0x00)
+    gap_ink = (0x40, 0x40, 0x40)
+    # Chunks missing (damage): worker-1's chunks 2 and 3 of its sequence are not in the file.
+    t = os.path.join(d, "gap.gilt")
+    p = subprocess.run([g, "synth", "--events", "60000", "--threads", "2", "--drop-chunks", "2", "--seed", "5",
+                        "-o", t], capture_output=True, text=True)
+    check("synth --drop-chunks", p.returncode == 0, p.stderr)
+    spans, evs = lost_spans(g, t, os.path.join(d, "gap.json"))
+    check("gap: json has a 'lost' span on worker-1 only", spans is not None and list(spans) == ["worker-1"]
+          and len(spans["worker-1"]) == 1, str(spans))
+    if spans and "worker-1" in spans:
+        ts, dur = spans["worker-1"][0]
+        # Inside the gap: only hatching in worker-1's band, none of the states' colours.
+        png = os.path.join(d, "gap.png")
+        a, b = (ts + dur * 0.1) / 1e3, (ts + dur * 0.9) / 1e3
+        p = subprocess.run([g, "export", t, "-o", png, "--size", "800x500", "--lanes", "worker-1",
+                            "--from", f"{a:.6f}", "--to", f"{b:.6f}"], capture_output=True, text=True)
+        check("gap: png of the gap's time span", p.returncode == 0, p.stderr)
+        if p.returncode == 0:
+            w, h, bpp, rows = png_pixels(png)
+            x = (w // 2) * bpp
+            band = [y for y in range(h) if tuple(rows[y][x:x + 3]) == gap_ink]
+            check("gap: hatched pixels at the middle of the band", len(band) >= 5, str(len(band)))
+            if band:
+                y0, y1 = min(band), max(band)
+                cols = {tuple(rows[y][i:i + 3]) for y in range(y0, y1 + 1) for i in range(0, w * bpp, bpp)}
+                check("gap: the band's pixels differ from the running/waiting/blocked colours",
+                      not cols & {green, vermillion, amber}, str(sorted(cols)[:8]))
+        # The same span in full view: the state colours around it, hatching in it.
+        png = os.path.join(d, "gap_all.png")
+        p = subprocess.run([g, "export", t, "-o", png, "--size", "800x500", "--lanes", "worker-1"],
+                           capture_output=True, text=True)
+        if p.returncode == 0:
+            w, h, bpp, rows = png_pixels(png)
+            inks = [sum(1 for y in range(h) if tuple(rows[y][x * bpp:x * bpp + 3]) == gap_ink) for x in range(w)]
+            hatched = [x for x in range(w) if inks[x] >= 5]
+            check("gap: in the full view, one hatched run of columns, not the whole lane",
+                  hatched and hatched[-1] - hatched[0] + 1 == len(hatched) and len(hatched) < w // 2,
+                  f"{len(hatched)} columns")
+    desc = svg_desc(g, t, os.path.join(d, "gap.svg"))
+    check("gap: svg names the no-data band and the missing chunks",
+          "no data" in desc and "2 event chunks missing" in desc, desc[-300:])
+    # Events lost (the tracer's buffer pool was empty): EV_LOSS says how many.
+    t2 = os.path.join(d, "loss.gilt")
+    p = subprocess.run([g, "synth", "--events", "30000", "--threads", "2", "--lose", "2500", "--seed", "6",
+                        "-o", t2], capture_output=True, text=True)
+    check("synth --lose", p.returncode == 0, p.stderr)
+    spans, evs = lost_spans(g, t2, os.path.join(d, "loss.json"))
+    check("loss: json has a 'lost' span on worker-1", spans is not None and "worker-1" in spans, str(spans))
+    check("loss: an 'events lost' instant saying how many",
+          any(e["ph"] == "i" and e["name"] == "events lost" and e["args"]["arg"] == 2500 for e in evs or []))
+    desc = svg_desc(g, t2, os.path.join(d, "loss.svg"))
+    check("loss: the key figures say how many events were lost", "2,500 events lost" in desc, desc[-300:])
+    # A cut trace: the threads' ends are missing, up to the end of the run.
+    cut = os.path.join(d, "cutgap.gilt")
+    data = open(t2, "rb").read()
+    open(cut, "wb").write(data[:len(data) * 3 // 4])
+    spans, evs = lost_spans(g, cut, os.path.join(d, "cut.json"))
+    ends = {}
+    for e in evs or []:
+        if e["ph"] == "X":
+            ends[(e["pid"], e["tid"])] = max(ends.get((e["pid"], e["tid"]), 0), e["ts"] + e["dur"])
+    last = max(ends.values()) if ends else 0
+    check("cut: a 'lost' span runs to the end of the run",
+          spans is not None and any(abs(ts + dur - last) < 1e-3 for v in spans.values() for ts, dur in v), str(spans))
+    desc = svg_desc(g, cut, os.path.join(d, "cut.svg"))
+    check("cut: the key figures say threads were cut short", "cut short" in desc, desc[-300:])
 
 
 if __name__ == "__main__":

@@ -53,13 +53,35 @@ static const bool font_bold[F__COUNT] = { true, true, true, false, false };
 #define MARGIN 24.0
 #define LANE_GAP 4.0
 
+/* Shaped text, kept between frames: a frame's strings (legend, names,
+ * figures, axis labels) mostly repeat, and shaping them is most of what
+ * text costs.  Open addressing on (font, width, string); emptied when half
+ * full. */
+#define TEXT_SLOTS 1024
+
+typedef struct TextSlot {
+    uint64_t hash;
+    int font, maxw;             /* maxw in Pango units, -1: none */
+    char *s;                    /* NULL: empty slot */
+    PangoLayout *lay;
+} TextSlot;
+
+struct DrawCache {
+    PangoContext *pctx;
+    PangoFontDescription *font[F__COUNT];
+    TextSlot slot[TEXT_SLOTS];
+    size_t n;
+};
+
 typedef struct Ctx {
     cairo_t *cr;
     const Model *m;
     const DrawView *v;
     const Theme *th;
-    PangoLayout *lay;
-    PangoFontDescription *font[F__COUNT];
+    DrawCache *dc;              /* v->cache, or one for this call */
+    bool own_dc;
+    PangoLayout *lay;           /* scratch, for one-off text (tooltips, the selection box) */
+    PangoFontDescription **font;
     double W, H, scale;
 } Ctx;
 
@@ -75,19 +97,95 @@ static void set_rgba(cairo_t *cr, Rgb c, double a)
 
 /* ---- text ----------------------------------------------------------------------------- */
 
-static void text_set(Ctx *c, int font, const char *s, double maxw)
+DrawCache *draw_cache_new(void)
 {
-    pango_layout_set_font_description(c->lay, c->font[font]);
-    pango_layout_set_width(c->lay, maxw > 0 ? (int)(maxw * PANGO_SCALE) : -1);
-    pango_layout_set_ellipsize(c->lay, maxw > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-    pango_layout_set_text(c->lay, s, -1);
+    DrawCache *dc = calloc(1, sizeof *dc);
+    if (!dc)
+        return NULL;
+    dc->pctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    for (int f = 0; f < F__COUNT; f++) {
+        dc->font[f] = pango_font_description_from_string(font_bold[f] ? "DejaVu Sans Bold" : "DejaVu Sans");
+        pango_font_description_set_absolute_size(dc->font[f], font_px[f] * PANGO_SCALE);
+    }
+    return dc;
+}
+
+static void cache_clear(DrawCache *dc)
+{
+    for (size_t i = 0; i < TEXT_SLOTS; i++) {
+        if (dc->slot[i].s) {
+            free(dc->slot[i].s);
+            g_object_unref(dc->slot[i].lay);
+        }
+    }
+    memset(dc->slot, 0, sizeof dc->slot);
+    dc->n = 0;
+}
+
+void draw_cache_free(DrawCache *dc)
+{
+    if (!dc)
+        return;
+    cache_clear(dc);
+    for (int f = 0; f < F__COUNT; f++)
+        pango_font_description_free(dc->font[f]);
+    g_object_unref(dc->pctx);
+    free(dc);
+}
+
+void draw_cache_warm(DrawCache *dc)
+{
+    /* Laying out a string loads the fonts and their metrics (fontconfig):
+     * tens of milliseconds the first time, which would otherwise fall on
+     * the first frame. */
+    PangoLayout *lay = pango_layout_new(dc->pctx);
+    for (int f = 0; f < F__COUNT; f++) {
+        int w, h;
+        pango_layout_set_font_description(lay, dc->font[f]);
+        pango_layout_set_text(lay, "0123456789 msµ running waiting", -1);
+        pango_layout_get_pixel_size(lay, &w, &h);
+    }
+    g_object_unref(lay);
+}
+
+/* The shaped layout of s in font, ellipsized to maxw logical px (0: no limit). */
+static PangoLayout *text_layout(Ctx *c, int font, const char *s, double maxw)
+{
+    DrawCache *dc = c->dc;
+    int mw = maxw > 0 ? (int)(maxw * PANGO_SCALE) : -1;
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)font * 0x9E3779B97F4A7C15ull ^ (uint64_t)(int64_t)mw << 20;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    size_t i = (size_t)(h ^ h >> 29) & (TEXT_SLOTS - 1);
+    for (; dc->slot[i].s; i = (i + 1) & (TEXT_SLOTS - 1)) {
+        TextSlot *t = &dc->slot[i];
+        if (t->hash == h && t->font == font && t->maxw == mw && strcmp(t->s, s) == 0)
+            return t->lay;
+    }
+    if (dc->n >= TEXT_SLOTS / 2) {
+        cache_clear(dc);
+        i = (size_t)(h ^ h >> 29) & (TEXT_SLOTS - 1);
+    }
+    PangoLayout *lay = pango_layout_new(dc->pctx);
+    pango_layout_set_font_description(lay, c->font[font]);
+    pango_layout_set_width(lay, mw);
+    pango_layout_set_ellipsize(lay, mw > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_text(lay, s, (int)len);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return lay;             /* not kept: leaks one layout rather than fail a frame */
+    memcpy(copy, s, len + 1);
+    dc->slot[i] = (TextSlot){ h, font, mw, copy, lay };
+    dc->n++;
+    return lay;
 }
 
 static void text_size(Ctx *c, int font, const char *s, double *w, double *h)
 {
-    text_set(c, font, s, 0);
+    PangoLayout *lay = text_layout(c, font, s, 0);
     int pw, ph;
-    pango_layout_get_pixel_size(c->lay, &pw, &ph);
+    pango_layout_get_pixel_size(lay, &pw, &ph);
     if (w)
         *w = pw;
     if (h)
@@ -98,13 +196,13 @@ static void text_size(Ctx *c, int font, const char *s, double *w, double *h)
  * the centre); returns its width. */
 static double text(Ctx *c, int font, double x, double y, const char *s, Rgb col, double maxw, double align)
 {
-    text_set(c, font, s, maxw);
+    PangoLayout *lay = text_layout(c, font, s, maxw);
     int pw, ph;
-    pango_layout_get_pixel_size(c->lay, &pw, &ph);
+    pango_layout_get_pixel_size(lay, &pw, &ph);
     cairo_save(c->cr);
     set_rgb(c->cr, col);
     cairo_move_to(c->cr, x - align * pw, y);
-    pango_cairo_show_layout(c->cr, c->lay);
+    pango_cairo_show_layout(c->cr, lay);
     cairo_restore(c->cr);
     return pw;
 }
@@ -263,11 +361,16 @@ static void ctx_init(Ctx *c, cairo_t *cr, const Model *m, const DrawView *v)
     c->W = v->width / c->scale;
     c->H = v->height / c->scale;
     if (cr) {
-        c->lay = pango_cairo_create_layout(cr);
-        for (int f = 0; f < F__COUNT; f++) {
-            c->font[f] = pango_font_description_from_string(font_bold[f] ? "DejaVu Sans Bold" : "DejaVu Sans");
-            pango_font_description_set_absolute_size(c->font[f], font_px[f] * PANGO_SCALE);
+        c->dc = v->cache;
+        if (!c->dc) {
+            c->dc = draw_cache_new();
+            c->own_dc = true;
         }
+        c->font = c->dc->font;
+        /* Text is laid out for cr's target and transformation (set before
+         * this call); cached layouts follow when either changed. */
+        pango_cairo_update_context(cr, c->dc->pctx);
+        c->lay = pango_layout_new(c->dc->pctx);
     }
 }
 
@@ -275,9 +378,8 @@ static void ctx_fini(Ctx *c)
 {
     if (c->lay)
         g_object_unref(c->lay);
-    for (int f = 0; f < F__COUNT; f++)
-        if (c->font[f])
-            pango_font_description_free(c->font[f]);
+    if (c->own_dc)
+        draw_cache_free(c->dc);
 }
 
 /* A layout without text measurement (hit testing with no cairo_t) would
@@ -286,6 +388,7 @@ static void layout_for(const Model *m, const DrawView *v, Layout *L)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
     cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale_of(v), scale_of(v));     /* as draw_chart: text measures the same */
     Ctx c;
     ctx_init(&c, cr, m, v);
     layout_compute(&c, L);
@@ -438,7 +541,7 @@ void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size)
                  trace_reason_name(iv.detail));
         break;
     case MS_SWITCH_WAIT: snprintf(why, sizeof why, "forced off, waiting for another thread to take it"); break;
-    case MS_GAP: snprintf(why, sizeof why, "events were lost here"); break;
+    case MS_GAP: snprintf(why, sizeof why, "no data: events were lost or chunks are missing here"); break;
     default: break;
     }
     snprintf(buf, size, "%s: %s for %s\nfrom %s%s%s", ln->name, model_state_name(iv.state), d, t, why[0] ? "\n" : "",
@@ -446,6 +549,53 @@ void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size)
 }
 
 /* ---- drawing ----------------------------------------------------------------------------------- */
+
+/* "1,234,567" */
+static void format_thousands(uint64_t v, char *buf, size_t size)
+{
+    char d[32];
+    int n = snprintf(d, sizeof d, "%llu", (unsigned long long)v), k = 0;
+    char out[48];
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = 0;
+    snprintf(buf, size, "%s", out);
+}
+
+char *draw_pane_figures(const ModelPane *pn, char *buf, size_t size)
+{
+    char wall[32], nodata[192] = "";
+    draw_format_ns((double)pn->wall_ns, wall, sizeof wall);
+    uint64_t fw = pn->total.marks[MK_FAILED_FIRST] + pn->total.marks[MK_FAILED_RETRY];
+    size_t u = 0;
+    if (pn->lost) {
+        char lost[48];
+        format_thousands(pn->lost, lost, sizeof lost);
+        u += (size_t)snprintf(nodata + u, sizeof nodata - u, ", %s event%s lost", lost, pn->lost == 1 ? "" : "s");
+    }
+    if (pn->missing_chunks && u < sizeof nodata)
+        u += (size_t)snprintf(nodata + u, sizeof nodata - u, ", %u event chunk%s missing", pn->missing_chunks,
+                              pn->missing_chunks == 1 ? "" : "s");
+    if (pn->cut_lanes && u < sizeof nodata)
+        u += (size_t)snprintf(nodata + u, sizeof nodata - u, ", %u thread%s cut short", pn->cut_lanes,
+                              pn->cut_lanes == 1 ? "" : "s");
+    if (u)
+        nodata[0] = ':';        /* ", a, b" -> ": a, b" after "no data" */
+    snprintf(buf, size,
+             "wall %s%s%s   ·   GIL wait %.0f%% of wanted time   ·   %llu switches   ·   %llu failed wake-ups   ·   "
+             "%llu drop requests",
+             wall, u ? "   ·   no data" : "", nodata, pn->wait_share * 100, (unsigned long long)pn->total.switches,
+             (unsigned long long)fw, (unsigned long long)pn->total.marks[MK_DROP_REQUEST]);
+    return buf;
+}
+
+const char *draw_gap_label(void)
+{
+    return "no data (events lost or missing)";
+}
 
 typedef struct LegendItem {
     int kind;                   /* 0 swatch of state s, 1 tick of colour, 2 triangle, 3 hatch */
@@ -459,7 +609,7 @@ static const LegendItem legend_items[] = {
     { 0, MS_SWITCH_WAIT, "switch wait (forced off)" },
     { 0, MS_BLOCKED, "blocked in a call" },
     { 0, MS_IDLE, "not running" },
-    { 3, MS_GAP, "events lost" },
+    { 3, MS_GAP, NULL },        /* draw_gap_label() */
     { 1, 0, "failed wake-up" },
     { 1, 1, "retry" },
     { 2, 0, "drop request" },
@@ -488,10 +638,15 @@ static cairo_pattern_t *hatch_pattern(const Theme *th)
     return p;
 }
 
+static const char *legend_label(const LegendItem *it)
+{
+    return it->label ? it->label : draw_gap_label();
+}
+
 static double legend_item_w(Ctx *c, const LegendItem *it)
 {
     double w;
-    text_size(c, F_SMALL, it->label, &w, NULL);
+    text_size(c, F_SMALL, legend_label(it), &w, NULL);
     return 22 + w + 22;
 }
 
@@ -548,7 +703,7 @@ static void draw_legend(Ctx *c, const Layout *L)
             cairo_fill(cr);
         }
         cairo_restore(cr);
-        text(c, F_SMALL, x + 22, y, it->label, c->th->fg, 0, 0);
+        text(c, F_SMALL, x + 22, y, legend_label(it), c->th->fg, 0, 0);
         x += w;
     }
 }
@@ -567,15 +722,8 @@ static void pane_header(Ctx *c, const Layout *L, size_t p, double y)
          c->W - MARGIN - (x + w + 16), 0);
     if (!(c->v->parts & DRAW_FIGURES))
         return;
-    char wall[32], fig[512];
-    draw_format_ns((double)pn->wall_ns, wall, sizeof wall);
-    uint64_t fw = pn->total.marks[MK_FAILED_FIRST] + pn->total.marks[MK_FAILED_RETRY];
-    snprintf(fig, sizeof fig,
-             "wall %s   ·   GIL wait %.0f%% of wanted time   ·   %llu switches   ·   %llu failed wake-ups   ·   "
-             "%llu drop requests%s%s",
-             wall, pn->wait_share * 100, (unsigned long long)pn->total.switches, (unsigned long long)fw,
-             (unsigned long long)pn->total.marks[MK_DROP_REQUEST], pn->lost ? "   ·   events lost: " : "",
-             pn->lost ? "yes" : "");
+    char fig[512];
+    draw_pane_figures(pn, fig, sizeof fig);
     text(c, F_SMALL, x, y + line_h(F_PANE), fig, c->th->fg, c->W - 2 * MARGIN, 0);
     (void)L;
 }
@@ -640,20 +788,97 @@ static void bars_paths(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *e
 /* The same bars written straight into an ARGB32/RGB24 image target whose
  * device space is cr's (no transform beyond the scale): false if cr is
  * not such a target.  Gaps are drawn hatched by hand. */
-static bool bars_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *edges,
-                        uint64_t (*sh)[MS__COUNT], double dby, double dbh)
+/* cr draws in device pixels of a 32-bit image surface: the surface, or NULL. */
+static cairo_surface_t *pixel_target(cairo_t *cr)
 {
     cairo_surface_t *t = cairo_get_target(cr);
     if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
-        return false;
+        return NULL;
     cairo_format_t f = cairo_image_surface_get_format(t);
     if (f != CAIRO_FORMAT_ARGB32 && f != CAIRO_FORMAT_RGB24)
-        return false;
+        return NULL;
     double ux = 0, uy = 0;
     cairo_user_to_device(cr, &ux, &uy);
     double one_x = 1, one_y = 0;
     cairo_user_to_device_distance(cr, &one_x, &one_y);
     if (ux != 0 || uy != 0 || one_x != 1 || one_y != 0)
+        return NULL;
+    return t;
+}
+
+static uint32_t pixel_of(Rgb k)
+{
+    return 0xff000000u | (uint32_t)lround(k.r * 255) << 16 | (uint32_t)lround(k.g * 255) << 8 |
+           (uint32_t)lround(k.b * 255);
+}
+
+/* The marks strip of one lane as pixels: cairo fills of thousands of tiny
+ * ticks and triangles cost milliseconds per lane.  Same shapes as the
+ * path version below, without anti-aliasing. */
+static bool marks_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint8_t *kinds, double dsy, double dsh)
+{
+    cairo_surface_t *t = pixel_target(cr);
+    if (!t)
+        return false;
+    cairo_surface_flush(t);
+    unsigned char *data = cairo_image_surface_get_data(t);
+    int W = cairo_image_surface_get_width(t), H = cairo_image_surface_get_height(t);
+    int stride = cairo_image_surface_get_stride(t);
+    double s = c->scale;
+    int y0 = (int)lround(dsy), y1 = (int)lround(dsy + dsh);
+    if (y0 < 0)
+        y0 = 0;
+    if (y1 > H)
+        y1 = H;
+    if (y1 <= y0)
+        return true;
+    int tick_w = (int)lround(fmax(1.5 * s, 2));
+    double tw = fmin(dsh, 8 * s);
+    for (int kind = 0; kind < 3; kind++) {
+        int prev_col = -10;
+        unsigned bit = 1u << (kind == 0 ? MK_FAILED_FIRST : kind == 1 ? MK_FAILED_RETRY : MK_DROP_REQUEST);
+        uint32_t px = pixel_of(kind == 0 ? c->th->busy : kind == 1 ? c->th->retry : c->th->drop);
+        for (int i = 0; i < ncol; i++) {
+            if (!(kinds[i] & bit) || i - prev_col < (kind == 2 ? (int)(6 * s) : (int)ceil(s)))
+                continue;
+            prev_col = i;
+            double xc = dx0 + i + 0.5;
+            for (int y = y0; y < y1; y++) {
+                int xa, xb;
+                if (kind < 2) {
+                    xa = dx0 + i - (tick_w - 1) / 2;
+                    xb = xa + tick_w;
+                } else {
+                    /* Apex down: full width at the top, a point at the bottom. */
+                    double half = tw / 2 * (1 - (y + 0.5 - dsy) / dsh);
+                    if (half < 0.25)
+                        continue;
+                    xa = (int)lround(xc - half);
+                    xb = (int)lround(xc + half);
+                    if (xb <= xa)
+                        xb = xa + 1;
+                }
+                if (xa < 0)
+                    xa = 0;
+                if (xb > W)
+                    xb = W;
+                uint32_t *row = (uint32_t *)(data + (size_t)y * (size_t)stride);
+                for (int x = xa; x < xb; x++)
+                    row[x] = px;
+            }
+        }
+    }
+    int xa = dx0 - 8 < 0 ? 0 : dx0 - 8, xb = dx0 + ncol + 8 > W ? W : dx0 + ncol + 8;
+    if (xb > xa)
+        cairo_surface_mark_dirty_rectangle(t, xa, y0, xb - xa, y1 - y0);
+    return true;
+}
+
+static bool bars_pixels(Ctx *c, cairo_t *cr, int dx0, int ncol, const uint64_t *edges,
+                        uint64_t (*sh)[MS__COUNT], double dby, double dbh)
+{
+    cairo_surface_t *t = pixel_target(cr);
+    if (!t)
         return false;
     cairo_surface_flush(t);
     unsigned char *data = cairo_image_surface_get_data(t);
@@ -757,7 +982,8 @@ static void draw_lane(Ctx *c, const Layout *L, size_t p, size_t l, double y, voi
     double dsy = y * s, dsh = strip * s;
     unsigned char *kinds = malloc((size_t)ncol);
     model_lane_mark_columns(ln, edges, (size_t)ncol, kinds);
-    for (int kind = 0; kind < 3; kind++) {
+    bool as_pixels = marks_pixels(c, cr, dx0, ncol, kinds, dsy, dsh);
+    for (int kind = 0; kind < 3 && !as_pixels; kind++) {
         int prev_col = -10;
         bool any = false;
         unsigned bit = 1u << (kind == 0 ? MK_FAILED_FIRST : kind == 1 ? MK_FAILED_RETRY : MK_DROP_REQUEST);
@@ -996,7 +1222,9 @@ static void draw_ref(Ctx *c, const Layout *L, DrawRef ref, double tx, double ty)
     cairo_restore(cr);
     char desc[512];
     draw_describe(c->m, ref, desc, sizeof desc);
-    text_set(c, F_SMALL, desc, 0);
+    pango_layout_set_font_description(c->lay, c->font[F_SMALL]);
+    pango_layout_set_width(c->lay, -1);
+    pango_layout_set_text(c->lay, desc, -1);
     int w, h;
     pango_layout_get_pixel_size(c->lay, &w, &h);
     if (tx < 0)
@@ -1033,8 +1261,8 @@ void draw_chart(cairo_t *cr, const Model *m, const DrawView *v)
 {
     Ctx c;
     cairo_save(cr);
+    cairo_scale(cr, scale_of(v), scale_of(v));
     ctx_init(&c, cr, m, v);
-    cairo_scale(cr, c.scale, c.scale);
     Layout L;
     layout_compute(&c, &L);
     set_rgb(cr, c.th->bg);

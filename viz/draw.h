@@ -1,7 +1,8 @@
 /*
  * draw.h -- draws a Model with cairo: the same code for the exported
  * PNG/SVG/PDF and for the viewer's window.  Drawing only takes a cairo_t and
- * a DrawView; it keeps no state between calls and never touches windows.
+ * a DrawView; it keeps no state between calls other than the optional
+ * DrawCache of shaped text the view points to, and never touches windows.
  *
  * Coordinates: the cairo_t is in *device pixels* of a view->width x
  * view->height surface, origin top left; everything is laid out in logical
@@ -43,6 +44,16 @@ typedef struct DrawRef {
     long long interval;     /* index within the lane */
 } DrawRef;
 
+/* Shaped text and fonts kept between frames (optional, see DrawView.cache):
+ * one per thread that draws; never shared between threads at once. */
+typedef struct DrawCache DrawCache;
+/* NULL when out of memory. */
+DrawCache *draw_cache_new(void);
+/* Loads the fonts now (tens of ms the first time in a process) rather than
+ * in the first frame drawn with this cache. */
+void draw_cache_warm(DrawCache *dc);
+void draw_cache_free(DrawCache *dc);
+
 typedef struct DrawView {
     DrawAxis axis;
     double x0, x1;          /* visible range in axis units (ns or ticks), x0 < x1 */
@@ -58,6 +69,7 @@ typedef struct DrawView {
     DrawRef hover;          /* interval under the pointer: outlined, with a tooltip at (hover_px, hover_py) */
     double hover_px, hover_py;
     DrawRef pinned;         /* a clicked interval: outlined, its tooltip stays */
+    DrawCache *cache;       /* NULL: text is shaped afresh in each call; a viewer keeps one */
 } DrawView;
 
 /* A view of everything: x range fitted to the longest pane, all panes and
@@ -93,6 +105,15 @@ bool draw_hit(const Model *m, const DrawView *v, double px, double py, DrawRef *
 /* A one-to-three-line description of an interval ("running 1.20 ms from
  * 3.456 s\nacquired after a switch"...), as the tooltip shows it. */
 void draw_describe(const Model *m, DrawRef ref, char *buf, size_t size);
+
+/* The key figures of a pane as its header prints them: wall time, then
+ * when data is missing "no data: N events lost, K event chunks missing, T
+ * threads cut short" (early, so that a narrow chart's ellipsis never hides
+ * it), GIL wait share, switches, failed wake-ups, drop requests.  Returns
+ * buf. */
+char *draw_pane_figures(const ModelPane *pn, char *buf, size_t size);
+/* The legend's label of the hatched band drawn where data is missing. */
+const char *draw_gap_label(void);
 
 /* "12.3 ms", "1.50 s", "850 ns": durations in a unit that fits. */
 void draw_format_ns(double ns, char *buf, size_t size);

@@ -194,14 +194,26 @@ static int svg_add_text(const Model *m, const DrawView *v, const char *path, cha
     char title[512];
     xml_escape(fp, draw_title(m, v, title, sizeof title));
     fputs("</title>\n<desc>", fp);
+    bool gaps = false;
     for (size_t p = 0; p < m->npanes; p++) {
-        xml_escape(fp, m->panes[p].label);
+        const ModelPane *pn = &m->panes[p];
+        char fig[512];
+        xml_escape(fp, pn->label);
         fputs(": ", fp);
-        for (size_t l = 0; l < m->panes[p].nlanes; l++) {
+        for (size_t l = 0; l < pn->nlanes; l++) {
             fputs(l ? ", " : "", fp);
-            xml_escape(fp, m->panes[p].lanes[l].name);
+            xml_escape(fp, pn->lanes[l].name);
         }
         fputs(". ", fp);
+        xml_escape(fp, draw_pane_figures(pn, fig, sizeof fig));
+        fputs(". ", fp);
+        gaps |= pn->total.ns[MS_GAP] > 0;
+    }
+    /* The hatched band's legend entry, where the chart has one. */
+    if (gaps) {
+        fputs("Hatched: ", fp);
+        xml_escape(fp, draw_gap_label());
+        fputs(".", fp);
     }
     fputs("</desc>", fp);
     fwrite(gt + 1, 1, strlen(gt + 1), fp);

@@ -23,6 +23,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,7 @@ struct ModelLaneStore {
     size_t ntix;
     uint64_t tix_step;
     uint32_t *mix;              /* the marks' time index: mix[j] = marks before start + j * tix_step */
+    uint8_t *mkind;             /* marks[i].kind, packed: a column's kinds in one cache line */
     LaneBuild b;
 };
 
@@ -124,6 +126,51 @@ static inline uint64_t st_k(const ModelLaneStore *s, size_t i)
     return r != ESCAPED ? s->kbase[i >> BLK_SHIFT] + r : esc_find(&s->kesc, i);
 }
 
+/* Asks for huge pages under a big array built at the end of loading (the
+ * LOD, the time indexes, the mark kinds): a zoomed-out frame reads a few
+ * bytes here and there across all of them, and with 4 KiB pages nearly
+ * every read missed the TLB.  Not for the intervals, which are written
+ * while decoding: faulting huge pages in there cost more load time (about
+ * 1 CPU-s per 100M events, zeroing and compaction) than it saved frames. */
+static void huge_advise(void *p, size_t bytes)
+{
+    const uintptr_t H = (uintptr_t)2 << 20;
+    if (bytes < 2 * H)
+        return;
+    uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1), z = ((uintptr_t)p + bytes) & ~(H - 1);
+    if (z > a)
+        madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
+
+static void *big_alloc(size_t bytes)
+{
+    void *p = mem_alloc(bytes);
+    huge_advise(p, bytes);
+    return p;
+}
+
+static void st_grow_to(ModelLaneStore *s, size_t cap)
+{
+    cap = (cap + BLK_MASK) & ~(size_t)BLK_MASK;
+    s->trel = mem_realloc(s->trel, cap * sizeof *s->trel);
+    s->krel = mem_realloc(s->krel, cap * sizeof *s->krel);
+    s->sb = mem_realloc(s->sb, cap);
+    s->tbase = mem_realloc(s->tbase, (cap >> BLK_SHIFT) * sizeof *s->tbase);
+    s->kbase = mem_realloc(s->kbase, (cap >> BLK_SHIFT) * sizeof *s->kbase);
+    s->cap = cap;
+}
+
+/* Room for about `events` events' intervals at once (loading knows how
+ * many events each lane has before decoding them): one allocation instead
+ * of a series of growths. */
+static void st_reserve(ModelLaneStore *s, uint64_t events)
+{
+    /* At most one interval per event, two for a LOSS; usually far fewer. */
+    uint64_t want = events + events / 16 + 64;
+    if (!s->trel && want > 4096 && want < ((uint64_t)1 << 40))
+        st_grow_to(s, (size_t)want);
+}
+
 static void st_grow(ModelLaneStore *s)
 {
     /* Growth by 1.5: the slack counts in the bytes per event. */
@@ -149,7 +196,29 @@ static void st_pop(ModelLaneStore *s)
 /* Starts a new interval in state byte sb at absolute time t.  An interval
  * of zero length is replaced; equal neighbours merge (not RUNNING ones: each
  * is an acquisition). */
-static void st_push(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb)
+static void st_push_slow(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb);
+
+/* The common case inline (a later interval, room in the block, offsets
+ * that fit 32 bits); everything else in st_push_slow. */
+static inline void st_push(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb)
+{
+    size_t i = s->n;
+    if (i && i < s->cap && (i & BLK_MASK) && t > s->b.cur_t &&
+        (s->sb[i - 1] != sb || SB_STATE(sb) == MS_RUNNING)) {
+        uint64_t tb = s->tbase[i >> BLK_SHIFT], kb = s->kbase[i >> BLK_SHIFT];
+        if (t - tb < ESCAPED && k >= kb && k - kb < ESCAPED) {
+            s->trel[i] = (uint32_t)(t - tb);
+            s->krel[i] = (uint32_t)(k - kb);
+            s->sb[i] = sb;
+            s->n = i + 1;
+            s->b.cur_t = t;
+            return;
+        }
+    }
+    st_push_slow(s, t, k, sb);
+}
+
+static void st_push_slow(ModelLaneStore *s, uint64_t t, uint64_t k, uint8_t sb)
 {
     if (s->n) {
         if (t <= s->b.cur_t) {
@@ -211,6 +280,7 @@ static void st_free(ModelLaneStore *s)
     free(s->lod);
     free(s->tix);
     free(s->mix);
+    free(s->mkind);
     free(s);
 }
 
@@ -229,7 +299,10 @@ static uint8_t state_byte(const LaneBuild *b)
 
 static void lane_feed(ModelLaneStore *s, const TraceEvent *ev, size_t n)
 {
-    LaneBuild *b = &s->b;
+    /* The flags live in a local copy (registers) during the loop: stored
+     * one byte at a time and tested together, in memory they stalled every
+     * event on store forwarding.  st_push keeps s->b.cur_t itself. */
+    LaneBuild lb = s->b, *b = &lb;
     for (size_t i = 0; i < n && !b->ended; i++) {
         const TraceEvent *e = &ev[i];
         uint64_t now = e->ns;
@@ -238,7 +311,7 @@ static void lane_feed(ModelLaneStore *s, const TraceEvent *ev, size_t n)
             b->first_ns = b->last_ns = now;
             b->first_ticks = b->last_ticks = e->ticks;
             b->reason = DETAIL_NONE;
-            b->cur_t = now;
+            s->b.cur_t = now;
             st_push(s, now, e->ticks, SB(MS_IDLE, DETAIL_NONE));
         }
         if (now < b->last_ns)
@@ -298,6 +371,8 @@ static void lane_feed(ModelLaneStore *s, const TraceEvent *ev, size_t n)
         b->last_ns = now;
         b->last_ticks = e->ticks;
     }
+    lb.cur_t = s->b.cur_t;
+    s->b = lb;
 }
 
 /* ---- the builder ------------------------------------------------------------------------ */
@@ -308,6 +383,7 @@ typedef struct BLane {
     char *name;
     uint64_t events;
     uint32_t missing;
+    bool cut;                   /* its last events are missing (model_builder_lane_cut) */
     ModelLaneStore *s;
 } BLane;
 
@@ -460,6 +536,11 @@ void model_builder_lane_missing(ModelBuilder *b, size_t lane, uint32_t chunks)
         l->s->b.gap_pending = true;
 }
 
+void model_builder_lane_cut(ModelBuilder *b, size_t lane)
+{
+    b->lanes[lane].cut = true;
+}
+
 /* ---- finishing: order, switches, LOD, figures ----------------------------------------- */
 
 static void range_add(ModelRange *dst, const ModelRange *src)
@@ -475,13 +556,36 @@ static void range_add(ModelRange *dst, const ModelRange *src)
 static void lod_build(ModelLaneStore *s)
 {
     size_t nb = (s->n >> LOD_SHIFT) + 1;
-    s->lod = mem_calloc(nb, sizeof *s->lod);
+    s->lod = big_alloc(nb * sizeof *s->lod);
+    memset(s->lod, 0, nb * sizeof *s->lod);
+    /* The time index: about one entry per TIX_PER intervals at evenly
+     * spaced times, so that finding the interval at a time (a pixel
+     * column's edge) is a division and a search among a few neighbours,
+     * not a binary search over the whole lane.  tix[j] = the intervals
+     * starting before start + j * step; filled in the LOD's pass. */
+    free(s->tix);
+    s->tix = NULL;
+    s->ntix = 0;
+    size_t nt = 0, j = 0;
+    uint64_t step = 1, tj = UINT64_MAX;
+    if (s->n >= 2 && s->n < UINT32_MAX && s->end > s->start) {
+        uint64_t span = s->end - s->start, k = s->n / TIX_PER + 1;
+        step = span / k + 1;
+        nt = (size_t)(span / step) + 2;
+        s->tix = big_alloc(nt * sizeof *s->tix);
+        tj = s->start;
+    }
     Lod acc;
     memset(&acc, 0, sizeof acc);
     uint64_t t = s->n ? st_t(s, 0) : s->end;
     for (size_t i = 0; i < s->n; i++) {
         if ((i & ((1u << LOD_SHIFT) - 1)) == 0)
             s->lod[i >> LOD_SHIFT] = acc;
+        /* Interval i starts at t (starts strictly increase). */
+        while (j < nt && tj <= t) {
+            s->tix[j++] = (uint32_t)i;
+            tj += step;
+        }
         uint64_t t1 = st_t(s, i + 1);
         uint8_t sb = s->sb[i];
         acc.ns[SB_STATE(sb)] += t1 - t;
@@ -493,57 +597,48 @@ static void lod_build(ModelLaneStore *s)
     }
     if ((s->n & ((1u << LOD_SHIFT) - 1)) == 0)
         s->lod[s->n >> LOD_SHIFT] = acc;
-    /* The time index: about one entry per TIX_PER intervals at evenly spaced
-     * times, so that finding the interval at a time (a pixel column's edge)
-     * is a division and a search among a few neighbours, not a binary
-     * search over the whole lane. */
-    free(s->tix);
-    s->tix = NULL;
-    s->ntix = 0;
-    if (s->n < 2 || s->n >= UINT32_MAX || s->end <= s->start)
+    while (j < nt)
+        s->tix[j++] = (uint32_t)s->n;
+    if (!nt)
         return;
-    uint64_t span = s->end - s->start, k = s->n / TIX_PER + 1;
-    uint64_t step = span / k + 1;
-    size_t nt = (size_t)(span / step) + 2;
-    s->tix = mem_alloc(nt * sizeof *s->tix);
-    size_t i = 0;
-    for (size_t j = 0; j < nt; j++) {
-        uint64_t tj = s->start + (uint64_t)j * step;
-        while (i < s->n && st_t(s, i) < tj)
-            i++;
-        s->tix[j] = (uint32_t)i;
-    }
     s->ntix = nt;
     s->tix_step = step;
     free(s->mix);
     s->mix = NULL;
     if (s->nmarks && s->nmarks < UINT32_MAX) {
         /* Marks are relative to the pane's start by now. */
-        s->mix = mem_alloc(nt * sizeof *s->mix);
+        s->mix = big_alloc(nt * sizeof *s->mix);
         size_t m = 0;
-        for (size_t j = 0; j < nt; j++) {
-            uint64_t tj = s->start - s->base + (uint64_t)j * step;
-            while (m < s->nmarks && s->marks[m].ns < tj)
+        for (size_t q = 0; q < nt; q++) {
+            uint64_t tq = s->start - s->base + (uint64_t)q * step;
+            while (m < s->nmarks && s->marks[m].ns < tq)
                 m++;
-            s->mix[j] = (uint32_t)m;
+            s->mix[q] = (uint32_t)m;
         }
     }
 }
 
-/* Heap of (time of next RUNNING interval, lane) for the switch merge. */
+/* Heap of (time of next RUNNING interval, lane) for the switch merge,
+ * ordered by time, then lane: the order is total, so merging the halves of
+ * a process's time apart gives the merge of the whole. */
 typedef struct HeapEnt {
     uint64_t t;
     size_t lane;
     size_t i;
 } HeapEnt;
 
+static inline bool heap_less(const HeapEnt *a, const HeapEnt *b)
+{
+    return a->t < b->t || (a->t == b->t && a->lane < b->lane);
+}
+
 static void heap_down(HeapEnt *h, size_t n, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, m = i;
-        if (l < n && h[l].t < h[m].t)
+        if (l < n && heap_less(&h[l], &h[m]))
             m = l;
-        if (l + 1 < n && h[l + 1].t < h[m].t)
+        if (l + 1 < n && heap_less(&h[l + 1], &h[m]))
             m = l + 1;
         if (m == i)
             return;
@@ -554,47 +649,107 @@ static void heap_down(HeapEnt *h, size_t n, size_t i)
     }
 }
 
-static size_t next_running(const ModelLaneStore *s, size_t i)
+/* The first RUNNING interval at or after i, or lim if none before lim. */
+static size_t next_running(const ModelLaneStore *s, size_t i, size_t lim)
 {
-    while (i < s->n && SB_STATE(s->sb[i]) != MS_RUNNING)
+    while (i < lim && SB_STATE(s->sb[i]) != MS_RUNNING)
         i++;
     return i;
 }
 
-/* Marks the acquisitions that followed another thread's hold, process by process. */
+static size_t lower_bound(const ModelLaneStore *s, uint64_t t);
+
+/* One part of a process's switch merge: the acquisitions starting in
+ * [t0, t1) of lanes [a, z); prev is the lane that held the GIL last before
+ * t0 (SIZE_MAX: none).  Writes only the SB_SWITCHED bits of intervals
+ * starting in the range, so two parts can run at once. */
+typedef struct SwitchPart {
+    ModelLane *lanes;
+    size_t a, z;
+    uint64_t t0, t1;
+    size_t prev;
+} SwitchPart;
+
+static void *switches_part(void *arg)
+{
+    SwitchPart *sp = arg;
+    size_t n = sp->z - sp->a;
+    HeapEnt *h = mem_alloc((n ? n : 1) * sizeof *h);
+    /* lim[l]: the lane's intervals from there on start at or after t1 and
+     * belong to the other part: not even read here. */
+    size_t *lim = mem_alloc((n ? n : 1) * sizeof *lim);
+    size_t hn = 0;
+    for (size_t l = sp->a; l < sp->z; l++) {
+        ModelLaneStore *s = sp->lanes[l].store_;
+        lim[l - sp->a] = sp->t1 == UINT64_MAX ? s->n : sp->t1 > s->start ? lower_bound(s, sp->t1) : 0;
+        size_t i = next_running(s, sp->t0 > s->start ? lower_bound(s, sp->t0) : 0, lim[l - sp->a]);
+        if (i < lim[l - sp->a])
+            h[hn++] = (HeapEnt){ st_t(s, i), l, i };
+    }
+    for (size_t k = hn / 2 + 1; k-- > 0;)
+        heap_down(h, hn, k);
+    size_t prev = sp->prev;
+    while (hn) {
+        HeapEnt e = h[0];
+        ModelLaneStore *s = sp->lanes[e.lane].store_;
+        if (prev != SIZE_MAX && prev != e.lane)
+            s->sb[e.i] |= SB_SWITCHED;
+        prev = e.lane;
+        size_t i = next_running(s, e.i + 1, lim[e.lane - sp->a]);
+        if (i < lim[e.lane - sp->a])
+            h[0] = (HeapEnt){ st_t(s, i), e.lane, i };
+        else
+            h[0] = h[--hn];
+        heap_down(h, hn, 0);
+    }
+    free(lim);
+    free(h);
+    return NULL;
+}
+
+/* Marks the acquisitions that followed another thread's hold, process by
+ * process; a big process in two halves of its time on two threads. */
 static void switches_mark(ModelLane *lanes, size_t n)
 {
-    HeapEnt *h = mem_alloc((n ? n : 1) * sizeof *h);
     for (size_t a = 0; a < n;) {
         size_t z = a;
-        while (z < n && lanes[z].pid == lanes[a].pid)
+        uint64_t lo = UINT64_MAX, hi = 0, total = 0;
+        while (z < n && lanes[z].pid == lanes[a].pid) {
+            ModelLaneStore *s = lanes[z].store_;
+            lo = s->start < lo ? s->start : lo;
+            hi = s->end > hi ? s->end : hi;
+            total += s->n;
             z++;
-        size_t hn = 0;
-        for (size_t l = a; l < z; l++) {
-            ModelLaneStore *s = lanes[l].store_;
-            size_t i = next_running(s, 0);
-            if (i < s->n)
-                h[hn++] = (HeapEnt){ st_t(s, i), l, i };
         }
-        for (size_t k = hn / 2 + 1; k-- > 0;)
-            heap_down(h, hn, k);
-        size_t prev = SIZE_MAX;
-        while (hn) {
-            HeapEnt e = h[0];
-            ModelLaneStore *s = lanes[e.lane].store_;
-            if (prev != SIZE_MAX && prev != e.lane)
-                s->sb[e.i] |= SB_SWITCHED;
-            prev = e.lane;
-            size_t i = next_running(s, e.i + 1);
-            if (i < s->n)
-                h[0] = (HeapEnt){ st_t(s, i), e.lane, i };
+        SwitchPart whole = { lanes, a, z, 0, UINT64_MAX, SIZE_MAX };
+        pthread_t th;
+        if (total < 200000 || hi <= lo + 1) {
+            switches_part(&whole);
+        } else {
+            /* Who held the GIL last before the middle: the latest (t, lane)
+             * acquisition starting before it. */
+            uint64_t mid = lo + (hi - lo) / 2, best_t = 0;
+            size_t best = SIZE_MAX;
+            for (size_t l = a; l < z; l++) {
+                ModelLaneStore *s = lanes[l].store_;
+                size_t i = mid > s->start ? lower_bound(s, mid) : 0;
+                while (i > 0 && SB_STATE(s->sb[i - 1]) != MS_RUNNING)
+                    i--;
+                if (i > 0 && (best == SIZE_MAX || st_t(s, i - 1) >= best_t)) {
+                    best_t = st_t(s, i - 1);
+                    best = l;
+                }
+            }
+            SwitchPart p0 = { lanes, a, z, 0, mid, SIZE_MAX }, p1 = { lanes, a, z, mid, UINT64_MAX, best };
+            bool threaded = pthread_create(&th, NULL, switches_part, &p1) == 0;
+            switches_part(&p0);
+            if (threaded)
+                pthread_join(th, NULL);
             else
-                h[0] = h[--hn];
-            heap_down(h, hn, 0);
+                switches_part(&p1);
         }
         a = z;
     }
-    free(h);
 }
 
 /* Cumulative ticks of all lanes at TICKS_MAP + 1 evenly spaced times. */
@@ -719,6 +874,10 @@ static void lane_build_one(ModelLane *ln)
             lost += s->marks[k].arg;
     }
     ln->lost += lost;
+    free(s->mkind);
+    s->mkind = big_alloc(s->nmarks ? s->nmarks : 1);
+    for (size_t k = 0; k < s->nmarks; k++)
+        s->mkind[k] = s->marks[k].kind;
     lod_build(s);
 }
 
@@ -771,6 +930,7 @@ Model *model_builder_finish(ModelBuilder *b)
         l->tid = bl->tid;
         l->events = bl->events;
         l->missing_chunks = bl->missing;
+        l->cut = bl->cut;
         l->name = bl->name ? bl->name : dup_str("");
         l->store_ = bl->s;
         /* Sort key: the main process's pid as 0 so it comes first. */
@@ -816,6 +976,22 @@ Model *model_builder_finish(ModelBuilder *b)
         }
         if (base == UINT64_MAX)
             base = last = 0;
+        /* A thread whose end is missing (its process never closed, or closed
+         * with it unfinished) is unknown from its last event to the end of
+         * the run: a gap, never a silent end. */
+        for (size_t l = 0; l < p->nlanes; l++) {
+            ModelLane *ln = &p->lanes[l];
+            ModelLaneStore *s = ln->store_;
+            if (!ln->cut || s->b.ended || s->end >= last)
+                continue;
+            if (st_t(s, s->n - 1) >= s->end) {
+                s->sb[s->n - 1] = SB(MS_GAP, 0);
+            } else {
+                s->b.cur_t = st_t(s, s->n - 1);
+                st_push(s, s->end, s->end_ticks, SB(MS_GAP, 0));
+            }
+            s->end = last;
+        }
         p->base_ns = base;
         p->wall_ns = last - base;
         p->processes = procs;
@@ -832,6 +1008,8 @@ Model *model_builder_finish(ModelBuilder *b)
             ln->ended = s->b.ended;
             ln->nintervals = s->n;
             ln->nmarks = s->nmarks;
+            p->missing_chunks += ln->missing_chunks;
+            p->cut_lanes += ln->cut && !ln->ended;
             model_lane_range(ln, ln->start_ns, ln->end_ns + 1, &ln->total);
             range_add(&p->total, &ln->total);
             p->events += ln->events;
@@ -908,171 +1086,46 @@ void model_free(Model *m)
 
 /* ---- loading ------------------------------------------------------------------------------- */
 
-/* Loading runs on two threads: the reader (checksums, varints) hands
- * batches of decoded events to a feeder thread that turns them into
- * intervals.  Two buffers: the reader fills one while the feeder drains
- * the other.  Each lane's events stay in file order (one feeder). */
-#define FEED_BATCH 65536
-
-typedef struct FeedItem {
-    ModelLaneStore *s;
-    size_t at, n;
-} FeedItem;
-
-typedef struct FeedBuf {
-    TraceEvent *ev;
-    size_t nev, cap;
-    FeedItem *items;
-    size_t nitems, capitems;
-    bool full;                  /* handed to the feeder */
-} FeedBuf;
-
-typedef struct Feeder {
-    pthread_t th;
-    bool threaded, stop;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    FeedBuf buf[2];
-    int fill;                   /* the reader's buffer */
-} Feeder;
-
-static void feed_run(FeedBuf *f)
-{
-    for (size_t i = 0; i < f->nitems; i++)
-        lane_feed(f->items[i].s, f->ev + f->items[i].at, f->items[i].n);
-    f->nev = f->nitems = 0;
-}
-
-static void *feeder_main(void *arg)
-{
-    Feeder *fd = arg;
-    int w = 0;
-    pthread_mutex_lock(&fd->mu);
-    for (;;) {
-        while (!fd->buf[w].full && !fd->stop)
-            pthread_cond_wait(&fd->cv, &fd->mu);
-        if (!fd->buf[w].full)
-            break;
-        pthread_mutex_unlock(&fd->mu);
-        feed_run(&fd->buf[w]);
-        pthread_mutex_lock(&fd->mu);
-        fd->buf[w].full = false;
-        pthread_cond_broadcast(&fd->cv);
-        w ^= 1;
-    }
-    pthread_mutex_unlock(&fd->mu);
-    return NULL;
-}
-
-static void feeder_start(Feeder *fd)
-{
-    memset(fd, 0, sizeof *fd);
-    pthread_mutex_init(&fd->mu, NULL);
-    pthread_cond_init(&fd->cv, NULL);
-    fd->threaded = pthread_create(&fd->th, NULL, feeder_main, fd) == 0;
-}
-
-/* Hands the reader's buffer over (waiting for the other one to be free). */
-static void feeder_flush(Feeder *fd)
-{
-    FeedBuf *f = &fd->buf[fd->fill];
-    if (!f->nitems)
-        return;
-    if (!fd->threaded) {
-        feed_run(f);
-        return;
-    }
-    pthread_mutex_lock(&fd->mu);
-    f->full = true;
-    pthread_cond_broadcast(&fd->cv);
-    fd->fill ^= 1;
-    while (fd->buf[fd->fill].full)
-        pthread_cond_wait(&fd->cv, &fd->mu);
-    pthread_mutex_unlock(&fd->mu);
-}
-
-/* Waits until every event handed over has been fed. */
-static void feeder_drain(Feeder *fd)
-{
-    feeder_flush(fd);
-    if (!fd->threaded)
-        return;
-    pthread_mutex_lock(&fd->mu);
-    while (fd->buf[0].full || fd->buf[1].full)
-        pthread_cond_wait(&fd->cv, &fd->mu);
-    pthread_mutex_unlock(&fd->mu);
-}
-
-static void feeder_stop(Feeder *fd)
-{
-    feeder_drain(fd);
-    if (fd->threaded) {
-        pthread_mutex_lock(&fd->mu);
-        fd->stop = true;
-        pthread_cond_broadcast(&fd->cv);
-        pthread_mutex_unlock(&fd->mu);
-        pthread_join(fd->th, NULL);
-    }
-    pthread_mutex_destroy(&fd->mu);
-    pthread_cond_destroy(&fd->cv);
-    for (int i = 0; i < 2; i++) {
-        free(fd->buf[i].ev);
-        free(fd->buf[i].items);
-    }
-}
-
-static void feeder_add(Feeder *fd, ModelLaneStore *st, const TraceEvent *ev, size_t n)
-{
-    FeedBuf *f = &fd->buf[fd->fill];
-    if (f->nev && f->nev + n > FEED_BATCH) {
-        feeder_flush(fd);
-        f = &fd->buf[fd->fill];
-    }
-    if (f->nev + n > f->cap) {
-        f->cap = f->nev + n > FEED_BATCH ? f->nev + n : FEED_BATCH;
-        f->ev = mem_realloc(f->ev, f->cap * sizeof *f->ev);
-    }
-    if (f->nitems == f->capitems) {
-        f->capitems = f->capitems ? 2 * f->capitems : 256;
-        f->items = mem_realloc(f->items, f->capitems * sizeof *f->items);
-    }
-    memcpy(f->ev + f->nev, ev, n * sizeof *ev);
-    f->items[f->nitems++] = (FeedItem){ st, f->nev, n };
-    f->nev += n;
-}
+/* Loading: the reader scans the file, then decodes it lane by lane on
+ * LOAD_THREADS threads (the machines this runs on have 2 cores), each
+ * lane's events going straight into its intervals (lanes are independent
+ * until model_builder_finish). */
+#define LOAD_THREADS 2
 
 typedef struct LoadCtx {
-    Feeder *feeder;
     ModelBuilder *b;
     size_t pane0;               /* first pane of the current file */
     size_t npanes_file;         /* runs seen so far in it */
     const char *file;
-    size_t last_key_run, last_lane;
-    uint32_t last_pid, last_tid;
-    bool has_last;
-    uint32_t *missing_seen;     /* not tracked per chunk: see lane_missing at the end */
 } LoadCtx;
 
-static void load_sink(void *vctx, size_t run, uint32_t pid, uint32_t tid, const TraceEvent *ev, size_t n)
+/* Before any events: a pane per run, a builder lane per lane (tl->user is
+ * its index + 1), so that the sinks running at once only touch their own. */
+static void load_ready(void *vctx, TraceFile *tf)
 {
     LoadCtx *c = vctx;
-    while (c->npanes_file <= run) {
+    while (c->npanes_file < tf->nruns) {
         model_builder_pane(c->b, c->file, NULL);
         c->npanes_file++;
     }
-    size_t lane;
-    if (c->has_last && c->last_key_run == run && c->last_pid == pid && c->last_tid == tid)
-        lane = c->last_lane;
-    else
-        lane = model_builder_lane(c->b, c->pane0 + run, pid, tid);
-    c->has_last = true;
-    c->last_key_run = run;
-    c->last_pid = pid;
-    c->last_tid = tid;
-    c->last_lane = lane;
-    BLane *l = &c->b->lanes[lane];
+    for (size_t r = 0; r < tf->nruns; r++)
+        for (size_t p = 0; p < tf->runs[r].nprocs; p++)
+            for (size_t l = 0; l < tf->runs[r].procs[p].nlanes; l++) {
+                TraceLane *tl = &tf->runs[r].procs[p].lanes[l];
+                tl->user = model_builder_lane(c->b, c->pane0 + r, tl->pid, tl->tid) + 1;
+                st_reserve(c->b->lanes[tl->user - 1].s, tl->queued);
+            }
+}
+
+static void load_sink(void *vctx, TraceLane *tl, size_t run, const TraceEvent *ev, size_t n, uint32_t missing)
+{
+    LoadCtx *c = vctx;
+    (void)run;
+    BLane *l = &c->b->lanes[tl->user - 1];
     l->events += n;
-    feeder_add(c->feeder, l->s, ev, n);
+    if (missing && l->s->b.any)
+        l->s->b.gap_pending = true;
+    lane_feed(l->s, ev, n);
 }
 
 static void pane_set_header(BPane *p, const TraceRun *run)
@@ -1096,18 +1149,21 @@ static void pane_set_header(BPane *p, const TraceRun *run)
 
 ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, char *err, size_t errsize)
 {
+    return model_load_threads(paths, npaths, LOAD_THREADS, out, err, errsize);
+}
+
+ModelStatus model_load_threads(const char *const *paths, size_t npaths, int threads, Model **out, char *err,
+                               size_t errsize)
+{
     *out = NULL;
     ModelBuilder *b = model_builder_new();
     size_t notes_cap = 0;
-    Feeder feeder;
-    feeder_start(&feeder);
     for (size_t f = 0; f < npaths; f++) {
-        LoadCtx c = { .feeder = &feeder, .b = b, .pane0 = b->npanes, .file = paths[f] };
+        LoadCtx c = { .b = b, .pane0 = b->npanes, .file = paths[f] };
         TraceFile *tf = NULL;
-        TraceReadStatus st = trace_read_file_stream(paths[f], load_sink, &c, &tf, err, errsize);
-        feeder_drain(&feeder);
+        TraceReadStatus st = trace_read_file_stream(paths[f], load_ready, load_sink, &c, threads, &tf, err,
+                                                    errsize);
         if (st != TRACE_READ_OK) {
-            feeder_stop(&feeder);
             Model *m = model_builder_finish(b);
             model_free(m);
             return st == TRACE_READ_EIO ? MODEL_EIO : MODEL_EFORMAT;
@@ -1130,6 +1186,10 @@ ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, cha
                     size_t li = model_builder_lane(b, c.pane0 + r, tl->pid, tl->tid);
                     model_builder_lane_name(b, li, tl->name);
                     b->lanes[li].missing = tl->missing_chunks;
+                    /* Its process never closed, or closed with threads unfinished:
+                     * a thread without THREAD_END lost its last events. */
+                    if (!run->procs[p].closed || run->procs[p].unfinished)
+                        model_builder_lane_cut(b, li);
                 }
         }
         for (size_t i = 0; i < tf->nnotes; i++) {
@@ -1141,7 +1201,6 @@ ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, cha
         }
         trace_file_free(tf);
     }
-    feeder_stop(&feeder);
     *out = model_builder_finish(b);
     return MODEL_OK;
 }
@@ -1376,7 +1435,7 @@ void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_
         if (s->mix && i + 9 <= ncol && edges[i + 9] > t0) {
             uint64_t jf = (edges[i + 9] - t0) / s->tix_step;
             if (jf < s->ntix && s->mix[jf] < s->nmarks)
-                __builtin_prefetch(&s->marks[s->mix[jf]]);
+                __builtin_prefetch(&s->mkind[s->mix[jf]]);
         }
         if (s->mix && e > t0 && (e - t0) / s->tix_step + 1 < s->ntix) {
             /* Marks [0, mix[j]) are before t0 + j * step <= e, those from
@@ -1398,7 +1457,7 @@ void model_lane_mark_columns(const ModelLane *lane, const uint64_t *edges, size_
         }
         uint8_t k = 0;
         for (size_t j = a; j < b && j < a + 32; j++)
-            k |= (uint8_t)(1u << s->marks[j].kind);
+            k |= (uint8_t)(1u << s->mkind[j]);
         kinds[i] = k;
         a = b;
     }

@@ -19,7 +19,8 @@
  * Memory: intervals are stored compactly (32-bit times relative to a block
  * base, 9-10 bytes per interval); marks 16 bytes each; the LOD adds < 1 byte
  * per interval.  Loading streams the file (viz/trace_read.h's event
- * callback), never holding decoded TraceEvent arrays.
+ * callback), never holding decoded TraceEvent arrays, and decodes its lanes
+ * on several threads at once.
  */
 #ifndef VIZ_MODEL_H
 #define VIZ_MODEL_H
@@ -88,8 +89,11 @@ typedef struct ModelLane {
     size_t nintervals, nmarks;
     uint64_t events;            /* events read for it */
     uint64_t lost;              /* events lost (EV_LOSS args) */
-    uint32_t missing_chunks;    /* event chunks never read (damage, cut) */
+    uint32_t missing_chunks;    /* event chunks never read (damage, cut): MS_GAP where they were */
     bool ended;                 /* THREAD_END seen */
+    bool cut;                   /* its last events are missing (process not closed, or closed with it
+                                   unfinished): without THREAD_END, MS_GAP from its last event to the
+                                   end of the pane */
     ModelRange total;           /* model_lane_range over its whole life */
     ModelLaneStore *store_;     /* private */
 } ModelLane;
@@ -110,7 +114,9 @@ typedef struct ModelPane {
     size_t nlanes;
     ModelRange total;           /* sums over its lanes */
     double wait_share;          /* wait / (run + wait) over all lanes, 0..1 */
-    uint64_t events, lost;
+    uint64_t events, lost;      /* lost: events the trace says were lost (EV_LOSS, closing chunks) */
+    uint32_t missing_chunks;    /* event chunks never read, all lanes */
+    uint32_t cut_lanes;         /* lanes whose last events are missing */
     uint64_t *ticks_map_;       /* private: cumulative ticks at nticks_map_ evenly spaced times */
     size_t nticks_map_;
 } ModelPane;
@@ -132,6 +138,10 @@ typedef enum { MODEL_OK = 0, MODEL_EFORMAT = 65, MODEL_EIO = 74 } ModelStatus;
  * NULL and err holds one line naming the file and, for format errors, the
  * byte offset.  Damaged or truncated files still load (see m->notes). */
 ModelStatus model_load(const char *const *paths, size_t npaths, Model **out, char *err, size_t errsize);
+/* The same, decoding on `threads` threads (model_load: 2); the model is the
+ * same whatever the number. */
+ModelStatus model_load_threads(const char *const *paths, size_t npaths, int threads, Model **out, char *err,
+                               size_t errsize);
 void model_free(Model *m);
 
 /* Building a model from events (used by model_load, tests and synth).  The
@@ -150,6 +160,9 @@ void model_builder_lane_name(ModelBuilder *b, size_t lane, const char *name);
 void model_builder_events(ModelBuilder *b, size_t lane, const TraceEvent *ev, size_t n);
 /* Notes missing event chunks before the next events of this lane: a gap. */
 void model_builder_lane_missing(ModelBuilder *b, size_t lane, uint32_t chunks);
+/* Notes that the lane's last events are missing (its process did not
+ * close): unless it ended, it gets a gap up to the end of its pane. */
+void model_builder_lane_cut(ModelBuilder *b, size_t lane);
 /* Finishes (sorts lanes, computes switches, LOD and figures) and frees b. */
 Model *model_builder_finish(ModelBuilder *b);
 

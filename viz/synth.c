@@ -133,6 +133,10 @@ typedef struct Sim {
     uint32_t pid;
     uint64_t events;
     Buf hdr;
+    uint64_t drop_chunks;       /* --drop-chunks: worker 1's event chunks 2 .. N+1 are not written */
+    uint64_t lose;              /* --lose: worker 1 loses this many events after its 1000th... */
+    uint64_t recorded1;         /* ...counting its recorded events */
+    uint64_t lost;              /* events lost so far (the closing chunk's count) */
 } Sim;
 
 static void flush_thread(Sim *s, uint32_t tid, SThread *t)
@@ -145,12 +149,37 @@ static void flush_thread(Sim *s, uint32_t tid, SThread *t)
     put_uv(&s->hdr, t->n);
     put_uv(&s->hdr, t->base_ns);
     put_uv(&s->hdr, t->base_ticks);
-    chunk(s->o, CH_EVENTS, s->pid, &s->hdr, &t->ev);
+    /* A chunk lost to damage: its sequence number is skipped. */
+    if (!(tid == 1 && t->seq - 1 >= 2 && t->seq - 1 < 2 + s->drop_chunks))
+        chunk(s->o, CH_EVENTS, s->pid, &s->hdr, &t->ev);
     t->ev.n = 0;
     t->n = 0;
 }
 
+static void emit_one(Sim *s, uint32_t tid, SThread *t, unsigned kind, uint32_t arg, uint64_t ns);
+
+/* Records an event; with --lose, worker 1 records none of the events after
+ * its 1000th until it has lost that many, then says so with EV_LOSS as the
+ * tracer does when its buffer pool is empty. */
 static void emit(Sim *s, uint32_t tid, SThread *t, unsigned kind, uint32_t arg, uint64_t ns)
+{
+    if (tid == 1 && s->lose && s->recorded1 >= 1000) {
+        if (s->lost < s->lose && kind != EV_THREAD_START && kind != EV_THREAD_END) {
+            s->lost++;
+            s->events++;        /* counts against the budget all the same */
+            return;
+        }
+        if (s->lost) {
+            emit_one(s, tid, t, EV_LOSS, (uint32_t)s->lost, ns);
+            s->lose = 0;
+        }
+    }
+    if (tid == 1)
+        s->recorded1++;
+    emit_one(s, tid, t, kind, arg, ns);
+}
+
+static void emit_one(Sim *s, uint32_t tid, SThread *t, unsigned kind, uint32_t arg, uint64_t ns)
 {
     if (t->n == 0) {
         t->base_ns = t->prev_ns = ns;
@@ -212,9 +241,9 @@ static uint64_t rnd_range(uint64_t lo, uint64_t hi)
 
 /* Simulates one process: main thread + k workers, about `budget` events. */
 static uint64_t sim_process(Out *o, uint32_t pid, uint32_t k, uint64_t budget, bool legacy, uint64_t t0,
-                            uint64_t min_end, uint64_t *end_ns)
+                            uint64_t min_end, uint64_t *end_ns, uint64_t drop_chunks, uint64_t lose)
 {
-    Sim s = { .o = o, .pid = pid };
+    Sim s = { .o = o, .pid = pid, .drop_chunks = drop_chunks, .lose = lose };
     uint32_t n = k + 1;
     SThread *th = calloc(n, sizeof *th);
     if (!th)
@@ -363,8 +392,8 @@ static uint64_t sim_process(Out *o, uint32_t pid, uint32_t k, uint64_t budget, b
     chunk(o, CH_META, pid, &meta, NULL);
     Buf cl = { 0 };
     tlv_uv(&cl, 1, 0);
-    tlv_uv(&cl, 2, s.events);
-    tlv_uv(&cl, 3, 0);
+    tlv_uv(&cl, 2, s.events - s.lost);
+    tlv_uv(&cl, 3, s.lost);
     tlv_uv(&cl, 4, t);
     tlv_uv(&cl, 5, n);
     tlv_uv(&cl, 6, 0);
@@ -375,13 +404,13 @@ static uint64_t sim_process(Out *o, uint32_t pid, uint32_t k, uint64_t budget, b
     free(s.hdr.p);
     free(th);
     *end_ns = t;
-    return s.events;
+    return s.events - s.lost;
 }
 
 static int synth_usage(const char *msg)
 {
     fprintf(stderr, "gilscope synth: %s (usage: gilscope synth --events N --threads K [--processes P] "
-                    "[--policy newgil|legacy|priority|fifo] [--seed S] -o F.gilt)\n", msg);
+                    "[--policy newgil|legacy|priority|fifo] [--seed S] [--drop-chunks C] [--lose L] -o F.gilt)\n", msg);
     return 64;
 }
 
@@ -398,14 +427,18 @@ static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 
 int synth_main(int argc, char **argv)
 {
-    uint64_t events = 0, threads = 0, procs = 1, seed = 1;
+    uint64_t events = 0, threads = 0, procs = 1, seed = 1, drop_chunks = 0, lose = 0;
     const char *policy = "newgil", *out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            printf("usage: gilscope synth --events N --threads K [--processes P] [--policy P] [--seed S] -o F.gilt\n"
+            printf("usage: gilscope synth --events N --threads K [--processes P] [--policy P] [--seed S]\n"
+                   "                      [--drop-chunks C] [--lose L] -o F.gilt\n"
                    "A synthetic trace: P processes (default 1) of a main thread and K CPU-bound\n"
-                   "workers under GIL policy P (newgil, legacy, priority, fifo), about N events.\n");
+                   "workers under GIL policy P (newgil, legacy, priority, fifo), about N events.\n"
+                   "Missing data, for tests: --drop-chunks C leaves out worker 1's event chunks\n"
+                   "2 to C+1 (as damage would); --lose L drops L of its events after its 1000th\n"
+                   "and records an EV_LOSS for them (as a full buffer pool does).\n");
             return 0;
         }
         if (!v)
@@ -419,6 +452,12 @@ int synth_main(int argc, char **argv)
         } else if (strcmp(a, "--processes") == 0) {
             if (!parse_u64(v, 1, 1000, &procs))
                 return synth_usage("--processes takes a number from 1 to 1000");
+        } else if (strcmp(a, "--drop-chunks") == 0) {
+            if (!parse_u64(v, 0, 1e6, &drop_chunks))
+                return synth_usage("--drop-chunks takes a number from 0 to 1e6");
+        } else if (strcmp(a, "--lose") == 0) {
+            if (!parse_u64(v, 0, UINT32_MAX, &lose))
+                return synth_usage("--lose takes a number from 0 to 4294967295");
         } else if (strcmp(a, "--seed") == 0) {
             if (!parse_u64(v, 0, 1e18, &seed))
                 return synth_usage("--seed takes a number");
@@ -467,19 +506,20 @@ int synth_main(int argc, char **argv)
     free(h.p);
     uint64_t total = 0, end = t0;
     if (procs == 1) {
-        total = sim_process(&o, pid0, (uint32_t)threads, events, legacy, t0, 0, &end);
+        total = sim_process(&o, pid0, (uint32_t)threads, events, legacy, t0, 0, &end, drop_chunks, lose);
     } else {
         /* The parent joins its children; each child runs `threads` workers. */
         uint64_t per = events / procs;
         for (uint64_t p = 0; p < procs; p++) {
             uint64_t e;
-            total += sim_process(&o, pid0 + 1 + (uint32_t)p, (uint32_t)threads, per, legacy, t0 + 50000, 0, &e);
+            total += sim_process(&o, pid0 + 1 + (uint32_t)p, (uint32_t)threads, per, legacy, t0 + 50000, 0, &e,
+                                 p == 0 ? drop_chunks : 0, p == 0 ? lose : 0);
             if (e > end)
                 end = e;
         }
         /* The parent's main thread: starts the processes, waits for them all. */
         uint64_t pe;
-        total += sim_process(&o, pid0, 0, 1, legacy, t0, end, &pe);
+        total += sim_process(&o, pid0, 0, 1, legacy, t0, end, &pe, 0, 0);
         (void)pe;
     }
     if (fclose(fp) != 0 || o.err) {

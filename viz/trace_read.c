@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,32 @@ static char *str_empty(void)
 
 /* ---- the model under construction ------------------------------------------------- */
 
+/* An EVENTS chunk whose header was read, its events not yet (streaming:
+ * they are decoded lane by lane after the scan). */
+typedef struct ChunkRef {
+    const uint8_t *p, *end;     /* the events */
+    uint64_t off;               /* the chunk's offset, for notes */
+    uint32_t len;               /* its payload length */
+    uint64_t seq, n, ns, ticks; /* from its header */
+} ChunkRef;
+
+typedef struct PNote {
+    uint64_t off;
+    size_t ord;                 /* order of arrival, for ties */
+    char *msg;
+} PNote;
+
+/* What decoding one lane's chunks adds to the run and the file, kept
+ * apart so that lanes can be decoded at once on several threads. */
+typedef struct LaneOut {
+    PNote *notes;
+    size_t nnotes, cap;
+    uint32_t damaged_chunks;
+    uint64_t damaged_bytes;
+    uint64_t events;            /* decoded, and their first and last ns */
+    uint64_t first_ns, last_ns;
+} LaneOut;
+
 typedef struct Reader {
     TraceFile *tf;
     const uint8_t *buf;
@@ -200,15 +227,17 @@ typedef struct Reader {
     void *sink_ctx;
     TraceEvent *scratch;
     size_t scratch_cap;
+    bool deferred;              /* streaming: EVENTS chunks are queued on their lanes by the scan */
+    bool notes_final;           /* pnotes were flushed: note() appends straight to tf->notes */
+    PNote *pnotes;              /* notes with their offsets, until the decoding is done */
+    size_t npnotes, pnotes_cap;
+    uint64_t *pre_off;          /* chunks whose payload CRC was checked ahead (ascending offsets)... */
+    uint8_t *pre_ok;            /* ...and whether it matched */
+    size_t npre;
 } Reader;
 
-static void note(Reader *r, uint64_t off, const char *fmt, ...)
+static void note_add(Reader *r, uint64_t off, const char *msg)
 {
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     /* A pathological file could produce a note per chunk: keep the first ones. */
     TraceFile *tf = r->tf;
     if (tf->nnotes >= 64)
@@ -223,6 +252,52 @@ static void note(Reader *r, uint64_t off, const char *fmt, ...)
         tf->notes = mem_realloc(tf->notes, r->notes_cap * sizeof *tf->notes);
     }
     tf->notes[tf->nnotes++] = str_dup_n((const uint8_t *)line, strlen(line));
+}
+
+static void pnote_push(PNote **v, size_t *n, size_t *cap, uint64_t off, const char *msg)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *v = mem_realloc(*v, *cap * sizeof **v);
+    }
+    (*v)[*n] = (PNote){ off, *n, str_dup_n((const uint8_t *)msg, strlen(msg)) };
+    (*n)++;
+}
+
+static void note(Reader *r, uint64_t off, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (r->notes_final)
+        note_add(r, off, msg);
+    else
+        pnote_push(&r->pnotes, &r->npnotes, &r->pnotes_cap, off, msg);
+}
+
+static int pnote_cmp(const void *a, const void *b)
+{
+    const PNote *x = a, *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* The scan's and the lanes' notes in file order, as a serial reader meets them. */
+static void notes_flush(Reader *r)
+{
+    if (r->npnotes > 1)
+        qsort(r->pnotes, r->npnotes, sizeof *r->pnotes, pnote_cmp);
+    for (size_t i = 0; i < r->npnotes; i++) {
+        note_add(r, r->pnotes[i].off, r->pnotes[i].msg);
+        free(r->pnotes[i].msg);
+    }
+    free(r->pnotes);
+    r->pnotes = NULL;
+    r->npnotes = r->pnotes_cap = 0;
+    r->notes_final = true;
 }
 
 static void fail(Reader *r, uint64_t off, bool with_off, const char *fmt, ...)
@@ -394,7 +469,115 @@ static bool parse_meta(TraceRun *run, TraceProc *proc, Cur c)
     return true;
 }
 
-static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint64_t off)
+static void lane_note(LaneOut *o, uint64_t off, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pnote_push(&o->notes, &o->nnotes, &o->cap, off, msg);
+}
+
+/* Decodes one EVENTS chunk of lane l (its header already read into c):
+ * into l->ev, or into *scratch for the sink.  Touches only l, o and the
+ * scratch, so lanes can be decoded on different threads.  False when the
+ * events are malformed (nothing of the chunk is kept). */
+static bool decode_chunk(const Reader *r, TraceLane *l, size_t run, const ChunkRef *c, TraceEvent **scratch,
+                         size_t *scratch_cap, LaneOut *o)
+{
+    uint64_t n = c->n, ns = c->ns, ticks = c->ticks;
+    if (r->sink) {
+        if (n > *scratch_cap) {
+            *scratch_cap = n > 4096 ? n : 4096;
+            *scratch = mem_realloc(*scratch, *scratch_cap * sizeof **scratch);
+        }
+    } else if (l->nev + n > l->cap_) {
+        size_t cap = l->cap_ ? l->cap_ : 1024;
+        while (cap < l->nev + n)
+            cap *= 2;
+        l->ev = mem_realloc(l->ev, cap * sizeof *l->ev);
+        l->cap_ = cap;
+    }
+    TraceEvent *out = r->sink ? *scratch : l->ev + l->nev;
+    Cur cur = { c->p, c->end, false };
+    uint64_t lost = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        if (cur.p >= cur.end)
+            return false;
+        uint8_t head = *cur.p++;
+        ns += (uint64_t)unzigzag(cur_uv_fast(&cur));
+        if (head & 0x80)
+            ticks += (uint64_t)unzigzag(cur_uv_fast(&cur));
+        uint64_t arg = (head >> 4) & 7;
+        if (arg == 7)
+            arg = cur_uv_fast(&cur);
+        if (cur.bad || arg > UINT32_MAX)
+            return false;
+        out[i] = (TraceEvent){ .ns = ns, .ticks = ticks, .arg = (uint32_t)arg, .kind = head & 0x0f };
+        if (out[i].kind == EV_LOSS)
+            lost += arg;
+    }
+    if (cur.p != cur.end)
+        return false;
+    uint32_t missing = 0;
+    if (c->seq != l->next_seq_) {
+        if (c->seq > l->next_seq_) {
+            missing = (uint32_t)(c->seq - l->next_seq_);
+            l->missing_chunks += missing;
+            lane_note(o, c->off, "process %u thread %u: %llu event chunk(s) before this one missing", l->pid,
+                      l->tid, (unsigned long long)missing);
+        } else {
+            lane_note(o, c->off, "process %u thread %u: chunk sequence %llu repeated or out of order", l->pid,
+                      l->tid, (unsigned long long)c->seq);
+        }
+    }
+    l->next_seq_ = (uint32_t)c->seq + 1;
+    if (r->sink && n) {
+        /* The lanes keep no events: track the run's extent here. */
+        if (o->events == 0 || out[0].ns < o->first_ns)
+            o->first_ns = out[0].ns;
+        if (o->events == 0 || out[n - 1].ns > o->last_ns)
+            o->last_ns = out[n - 1].ns;
+        r->sink(r->sink_ctx, l, run, out, n, missing);
+    }
+    l->nev += n;
+    l->chunks++;
+    l->lost += lost;
+    o->events += n;
+    return true;
+}
+
+/* Adds what decoding (some of) a lane's chunks gave to its run and file. */
+static void lane_out_merge(Reader *r, TraceRun *run, LaneOut *o)
+{
+    if (r->sink && o->events) {
+        if (run->events == 0 || o->first_ns < run->first_ns)
+            run->first_ns = o->first_ns;
+        if (run->events == 0 || o->last_ns > run->last_ns)
+            run->last_ns = o->last_ns;
+    }
+    run->events += o->events;
+    r->tf->damaged_chunks += o->damaged_chunks;
+    r->tf->damaged_bytes += o->damaged_bytes;
+    for (size_t i = 0; i < o->nnotes; i++) {
+        note(r, o->notes[i].off, "%s", o->notes[i].msg);
+        free(o->notes[i].msg);
+    }
+    free(o->notes);
+    memset(o, 0, sizeof *o);
+}
+
+static void lane_queue(TraceLane *l, const ChunkRef *c)
+{
+    if (l->nrefs_ == l->caprefs_) {
+        l->caprefs_ = l->caprefs_ ? 2 * l->caprefs_ : 16;
+        l->refs_ = mem_realloc(l->refs_, l->caprefs_ * sizeof(ChunkRef));
+    }
+    ((ChunkRef *)l->refs_)[l->nrefs_++] = *c;
+}
+
+static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint64_t off, uint32_t len)
 {
     uint64_t tid = cur_uv(&c);
     uint64_t seq = cur_uv(&c);
@@ -405,62 +588,17 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
     if (c.bad || tid > UINT32_MAX || seq > UINT32_MAX || n > (uint64_t)(c.end - c.p) / 2)
         return false;
     TraceLane *l = lane_get(proc, (uint32_t)tid);
-    if (r->sink) {
-        if (n > r->scratch_cap) {
-            r->scratch_cap = n > 4096 ? n : 4096;
-            r->scratch = mem_realloc(r->scratch, r->scratch_cap * sizeof *r->scratch);
-        }
-    } else if (l->nev + n > l->cap_) {
-        size_t cap = l->cap_ ? l->cap_ : 1024;
-        while (cap < l->nev + n)
-            cap *= 2;
-        l->ev = mem_realloc(l->ev, cap * sizeof *l->ev);
-        l->cap_ = cap;
+    ChunkRef ref = { c.p, c.end, off, len, seq, n, ns, ticks };
+    if (r->deferred) {
+        lane_queue(l, &ref);
+        l->queued += n;
+        return true;
     }
-    TraceEvent *out = r->sink ? r->scratch : l->ev + l->nev;
-    uint64_t lost = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        if (c.p >= c.end)
-            return false;
-        uint8_t head = *c.p++;
-        ns += (uint64_t)unzigzag(cur_uv_fast(&c));
-        if (head & 0x80)
-            ticks += (uint64_t)unzigzag(cur_uv_fast(&c));
-        uint64_t arg = (head >> 4) & 7;
-        if (arg == 7)
-            arg = cur_uv_fast(&c);
-        if (c.bad || arg > UINT32_MAX)
-            return false;
-        out[i] = (TraceEvent){ .ns = ns, .ticks = ticks, .arg = (uint32_t)arg, .kind = head & 0x0f };
-        if (out[i].kind == EV_LOSS)
-            lost += arg;
-    }
-    if (c.p != c.end)
-        return false;
-    if (seq != l->next_seq_) {
-        if (seq > l->next_seq_) {
-            l->missing_chunks += (uint32_t)(seq - l->next_seq_);
-            note(r, off, "process %u thread %u: %llu event chunk(s) before this one missing",
-                 proc->pid, l->tid, (unsigned long long)(seq - l->next_seq_));
-        } else {
-            note(r, off, "process %u thread %u: chunk sequence %llu repeated or out of order",
-                 proc->pid, l->tid, (unsigned long long)seq);
-        }
-    }
-    l->next_seq_ = (uint32_t)seq + 1;
-    if (r->sink && n) {
-        /* The lanes keep no events: track the run's extent here. */
-        if (run->events == 0 || out[0].ns < run->first_ns)
-            run->first_ns = out[0].ns;
-        if (run->events == 0 || out[n - 1].ns > run->last_ns)
-            run->last_ns = out[n - 1].ns;
-        r->sink(r->sink_ctx, (size_t)(run - r->tf->runs), proc->pid, l->tid, out, n);
-    }
-    l->nev += n;
-    l->chunks++;
-    l->lost += lost;
-    run->events += n;
-    return true;
+    LaneOut o;
+    memset(&o, 0, sizeof o);
+    bool ok = decode_chunk(r, l, (size_t)(run - r->tf->runs), &ref, &r->scratch, &r->scratch_cap, &o);
+    lane_out_merge(r, run, &o);
+    return ok;
 }
 
 static bool parse_close(TraceProc *p, Cur c)
@@ -503,6 +641,76 @@ typedef struct Frame {
     uint64_t run_id;
 } Frame;
 
+static bool payload_ok(const Reader *r, size_t off, const uint8_t *p, uint32_t len)
+{
+    size_t lo = 0, hi = r->npre;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->pre_off[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < r->npre && r->pre_off[lo] == off)
+        return r->pre_ok[lo];
+    return rd32(p + 24) == (uint32_t)crc32(0L, p + FRAME_SIZE, len);
+}
+
+/* Checking payloads ahead, on two threads: the chunks of an undamaged file
+ * follow each other, so their offsets are known before the scan. */
+typedef struct CrcPart {
+    const Reader *r;
+    size_t a, z;
+} CrcPart;
+
+static void *crc_part(void *arg)
+{
+    CrcPart *cp = arg;
+    const Reader *r = cp->r;
+    for (size_t k = cp->a; k < cp->z; k++) {
+        const uint8_t *p = r->buf + r->pre_off[k];
+        r->pre_ok[k] = rd32(p + 24) == (uint32_t)crc32(0L, p + FRAME_SIZE, rd32(p + 8));
+    }
+    return NULL;
+}
+
+static void crc_ahead(Reader *r)
+{
+    size_t off = 0, n = 0, cap = 0;
+    while (r->len - off >= FRAME_SIZE) {
+        const uint8_t *p = r->buf + off;
+        uint32_t len = rd32(p + 8);
+        if (memcmp(p, "GILT", 4) != 0 || p[4] != FORMAT_VERSION || len > r->len - off - FRAME_SIZE ||
+            rd32(p + 28) != (uint32_t)crc32(0L, p, 28))
+            break;          /* damage or a cut: the scan finds out what */
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            r->pre_off = mem_realloc(r->pre_off, cap * sizeof *r->pre_off);
+        }
+        r->pre_off[n++] = off;
+        off += FRAME_SIZE + len;
+    }
+    if (!n)
+        return;
+    r->pre_ok = mem_alloc(n);
+    r->npre = n;
+    /* Split at half the bytes. */
+    size_t half = n, mid_byte = off / 2;
+    for (size_t k = 0; k < n; k++)
+        if (r->pre_off[k] >= mid_byte) {
+            half = k;
+            break;
+        }
+    CrcPart p0 = { r, 0, half }, p1 = { r, half, n };
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, crc_part, &p1) == 0;
+    crc_part(&p0);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        crc_part(&p1);
+}
+
 static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
 {
     size_t left = r->len - off;
@@ -520,7 +728,7 @@ static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
         return FRAME_VERSION;
     if (f->len > left - FRAME_SIZE)
         return FRAME_CUT;
-    if (rd32(p + 24) != (uint32_t)crc32(0L, p + FRAME_SIZE, f->len))
+    if (!payload_ok(r, off, p, f->len))
         return FRAME_PAYLOAD_BAD;
     return FRAME_OK;
 }
@@ -559,7 +767,7 @@ static void chunk_apply(Reader *r, size_t off, const Frame *f)
         ok = parse_meta(run, proc_get(run, f->pid), c);
         break;
     case CHUNK_EVENTS:
-        ok = parse_events(r, run, proc_get(run, f->pid), c, off);
+        ok = parse_events(r, run, proc_get(run, f->pid), c, off, f->len);
         break;
     case CHUNK_CLOSE:
         ok = parse_close(proc_get(run, f->pid), c);
@@ -695,6 +903,7 @@ void trace_file_free(TraceFile *tf)
             for (size_t l = 0; l < proc->nlanes; l++) {
                 free(proc->lanes[l].name);
                 free(proc->lanes[l].ev);
+                free(proc->lanes[l].refs_);
             }
             free(proc->lanes);
             free(proc->interp);
@@ -712,17 +921,115 @@ void trace_file_free(TraceFile *tf)
     free(tf);
 }
 
+/* ---- decoding the lanes after the scan, on several threads ------------------------- */
+
+typedef struct DecodeJob {
+    TraceLane *lane;
+    size_t run;
+    uint64_t events;            /* queued, for the order of the jobs */
+    LaneOut out;
+} DecodeJob;
+
+typedef struct DecodeJobs {
+    const Reader *r;
+    DecodeJob *jobs;
+    size_t n, next;             /* next: taken under mu */
+    pthread_mutex_t mu;
+} DecodeJobs;
+
+static void *decode_worker(void *arg)
+{
+    DecodeJobs *d = arg;
+    TraceEvent *scratch = NULL;
+    size_t cap = 0;
+    for (;;) {
+        pthread_mutex_lock(&d->mu);
+        size_t i = d->next++;
+        pthread_mutex_unlock(&d->mu);
+        if (i >= d->n)
+            break;
+        DecodeJob *j = &d->jobs[i];
+        const ChunkRef *refs = j->lane->refs_;
+        for (size_t k = 0; k < j->lane->nrefs_; k++) {
+            if (!decode_chunk(d->r, j->lane, j->run, &refs[k], &scratch, &cap, &j->out)) {
+                j->out.damaged_chunks++;
+                j->out.damaged_bytes += FRAME_SIZE + refs[k].len;
+                lane_note(&j->out, refs[k].off, "malformed events payload");
+            }
+        }
+    }
+    free(scratch);
+    return NULL;
+}
+
+static int job_cmp(const void *a, const void *b)
+{
+    const DecodeJob *x = a, *y = b;
+    return x->events > y->events ? -1 : x->events < y->events;
+}
+
+/* Decodes the queued chunks of every lane, the biggest lanes first, on up
+ * to `threads` threads; each lane on one thread, its chunks in file order.
+ * The results are those of decoding during the scan. */
+static void decode_lanes(Reader *r, int threads)
+{
+    TraceFile *tf = r->tf;
+    size_t n = 0;
+    for (size_t i = 0; i < tf->nruns; i++)
+        for (size_t p = 0; p < tf->runs[i].nprocs; p++)
+            n += tf->runs[i].procs[p].nlanes;
+    DecodeJobs d = { .r = r, .jobs = mem_calloc(n ? n : 1, sizeof(DecodeJob)) };
+    size_t k = 0;
+    for (size_t i = 0; i < tf->nruns; i++)
+        for (size_t p = 0; p < tf->runs[i].nprocs; p++)
+            for (size_t l = 0; l < tf->runs[i].procs[p].nlanes; l++) {
+                TraceLane *ln = &tf->runs[i].procs[p].lanes[l];
+                DecodeJob *j = &d.jobs[k++];
+                j->lane = ln;
+                j->run = i;
+                for (size_t c = 0; c < ln->nrefs_; c++)
+                    j->events += ((const ChunkRef *)ln->refs_)[c].n;
+            }
+    if (n > 1)
+        qsort(d.jobs, n, sizeof *d.jobs, job_cmp);
+    d.n = n;
+    pthread_mutex_init(&d.mu, NULL);
+    pthread_t th[16];
+    int nth = 0;
+    for (int t = 1; t < threads && t < 16 && (size_t)t < n; t++)
+        if (pthread_create(&th[nth], NULL, decode_worker, &d) == 0)
+            nth++;
+    decode_worker(&d);
+    for (int t = 0; t < nth; t++)
+        pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&d.mu);
+    for (size_t i = 0; i < n; i++) {
+        lane_out_merge(r, &tf->runs[d.jobs[i].run], &d.jobs[i].out);
+        free(d.jobs[i].lane->refs_);
+        d.jobs[i].lane->refs_ = NULL;
+        d.jobs[i].lane->nrefs_ = d.jobs[i].lane->caprefs_ = 0;
+    }
+    free(d.jobs);
+}
+
+typedef struct StreamArgs {
+    TraceLanesReady ready;
+    TraceEventSink sink;
+    void *ctx;
+    int threads;
+} StreamArgs;
+
 static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
-                                char *err, size_t errsize, TraceEventSink sink, void *ctx);
+                                char *err, size_t errsize, const StreamArgs *sa);
 
 TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
                                char *err, size_t errsize)
 {
-    return read_mem(buf, len, name, out, err, errsize, NULL, NULL);
+    return read_mem(buf, len, name, out, err, errsize, NULL);
 }
 
 static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, TraceFile **out,
-                                char *err, size_t errsize, TraceEventSink sink, void *ctx)
+                                char *err, size_t errsize, const StreamArgs *sa)
 {
     *out = NULL;
     if (errsize)
@@ -731,21 +1038,35 @@ static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, T
     name = name ? name : "(memory)";
     tf->name = str_dup_n((const uint8_t *)name, strlen(name));
     tf->size = len;
-    Reader r = { .tf = tf, .buf = buf, .len = len, .err = err, .errsize = errsize, .sink = sink,
-                 .sink_ctx = ctx };
+    Reader r = { .tf = tf, .buf = buf, .len = len, .err = err, .errsize = errsize,
+                 .sink = sa ? sa->sink : NULL, .sink_ctx = sa ? sa->ctx : NULL, .deferred = sa != NULL };
     if (len == 0)
         fail(&r, 0, false, "empty file, not a gilscope trace");
     else if (len < 4 || memcmp(buf, "GILT", 4) != 0)
         fail(&r, 0, false, "not a gilscope trace (no GILT magic at byte 0)");
-    else
+    else {
+        if (sa && len >= (256u << 10))
+            crc_ahead(&r);
         scan(&r);
+    }
+    free(r.pre_off);
+    free(r.pre_ok);
     if (!r.fatal && tf->nruns == 0)
         fail(&r, 0, false, "no readable chunk%s", tf->truncated ? " (truncated)" : "");
+    if (!r.fatal && sa) {
+        if (sa->ready)
+            sa->ready(sa->ctx, tf);
+        decode_lanes(&r, sa->threads);
+    }
     free(r.scratch);
     if (r.fatal) {
+        for (size_t i = 0; i < r.npnotes; i++)
+            free(r.pnotes[i].msg);
+        free(r.pnotes);
         trace_file_free(tf);
         return TRACE_READ_EFORMAT;
     }
+    notes_flush(&r);
     for (size_t i = 0; i < tf->nruns; i++) {
         TraceRun *run = &tf->runs[i];
         run_finish(run);
@@ -802,8 +1123,8 @@ TraceReadStatus trace_read_file(const char *path, TraceFile **out, char *err, si
     return st_read;
 }
 
-TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, void *ctx, TraceFile **out,
-                                       char *err, size_t errsize)
+TraceReadStatus trace_read_file_stream(const char *path, TraceLanesReady ready, TraceEventSink sink, void *ctx,
+                                       int threads, TraceFile **out, char *err, size_t errsize)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -821,18 +1142,21 @@ TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, vo
         TraceReadStatus s = trace_read_file(path, &tf, err, errsize);
         if (s != TRACE_READ_OK)
             return s;
-        /* Hand the stored events over as if streamed. */
+        /* Hand the stored events over as if streamed (on this thread). */
+        if (ready)
+            ready(ctx, tf);
         for (size_t i = 0; i < tf->nruns; i++)
             for (size_t p = 0; p < tf->runs[i].nprocs; p++)
                 for (size_t l = 0; l < tf->runs[i].procs[p].nlanes; l++) {
                     TraceLane *ln = &tf->runs[i].procs[p].lanes[l];
-                    sink(ctx, i, ln->pid, ln->tid, ln->ev, ln->nev);
+                    sink(ctx, ln, i, ln->ev, ln->nev, 0);
                 }
         *out = tf;
         return TRACE_READ_OK;
     }
     size_t len = (size_t)st.st_size;
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* MAP_POPULATE: the pages are mapped in one go, not one fault at a time. */
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
         if (errsize)
@@ -840,7 +1164,8 @@ TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, vo
         return TRACE_READ_EIO;
     }
     madvise(map, len, MADV_SEQUENTIAL);
-    TraceReadStatus s = read_mem(map, len, path, out, err, errsize, sink, ctx);
+    StreamArgs sa = { ready, sink, ctx, threads < 1 ? 1 : threads };
+    TraceReadStatus s = read_mem(map, len, path, out, err, errsize, &sa);
     munmap(map, len);
     return s;
 }

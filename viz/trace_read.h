@@ -32,6 +32,10 @@ typedef struct TraceLane {
     uint32_t chunks;            /* event chunks read */
     uint32_t missing_chunks;    /* chunks of its sequence never read (damaged or cut) */
     uint32_t next_seq_;         /* reader private */
+    void *refs_;                /* reader private: chunks to decode */
+    size_t nrefs_, caprefs_;
+    size_t user;                /* free for a streaming caller (trace_read_file_stream); 0 at first */
+    uint64_t queued;            /* streaming, when ready() is called: events about to be decoded */
 } TraceLane;
 
 /* One process: in processes mode each has its own GIL. */
@@ -120,17 +124,26 @@ TraceReadStatus trace_read_mem(const void *buf, size_t len, const char *name, Tr
 TraceReadStatus trace_read_file(const char *path, TraceFile **out, char *err, size_t errsize);
 void trace_file_free(TraceFile *tf);
 
-/* Streaming, for traces too large to hold decoded (the viewer's model):
- * each well-formed EVENTS chunk is decoded into a scratch array and handed
- * to sink(ctx, run index in tf->runs, pid, tid, ev, n) instead of being
- * stored; the lanes of *out then have ev == NULL but every other field
- * (nev, lost, chunks, missing_chunks, names) and the runs' first_ns/last_ns
- * are filled as usual.  Chunks of one lane arrive in file order; a lane's
- * missing_chunks may grow between calls (a gap before this chunk).  Regular
- * files are memory-mapped.  Status and messages as trace_read_file. */
-typedef void (*TraceEventSink)(void *ctx, size_t run, uint32_t pid, uint32_t tid, const TraceEvent *ev, size_t n);
-TraceReadStatus trace_read_file_stream(const char *path, TraceEventSink sink, void *ctx, TraceFile **out,
-                                       char *err, size_t errsize);
+/* Streaming, for traces too large to hold decoded (the viewer's model).
+ * The file (memory-mapped when regular) is scanned first: every chunk is
+ * checked and the runs, processes, lanes, names and closing records are
+ * read.  Then ready(ctx, tf) is called once (may be NULL): the lanes are
+ * all known, their events not decoded yet.  Then each well-formed EVENTS
+ * chunk is decoded into a scratch array and handed to
+ * sink(ctx, lane, run index in tf->runs, ev, n, missing) instead of being
+ * stored, lane by lane on up to `threads` threads: the sink is called from
+ * several threads at once, but never for one lane from two threads, and
+ * each lane's chunks arrive in file order.  `missing` is the number of that
+ * lane's chunks missing right before this one (a gap in its sequence:
+ * damage or a cut), 0 normally.  lane->user is the caller's (0 at first).
+ * The lanes of *out have ev == NULL but every other field (nev, lost,
+ * chunks, missing_chunks, names) and the runs' first_ns/last_ns are those
+ * of trace_read_file, and so are the notes and the status. */
+typedef void (*TraceLanesReady)(void *ctx, TraceFile *tf);
+typedef void (*TraceEventSink)(void *ctx, TraceLane *lane, size_t run, const TraceEvent *ev, size_t n,
+                               uint32_t missing);
+TraceReadStatus trace_read_file_stream(const char *path, TraceLanesReady ready, TraceEventSink sink, void *ctx,
+                                       int threads, TraceFile **out, char *err, size_t errsize);
 
 /* "GIL_ACQUIRE", ..., or "UNKNOWN" for a kind this reader does not know. */
 const char *trace_event_name(unsigned kind);

@@ -1192,6 +1192,10 @@ int view_main(int argc, char **argv)
     vw.v.theme = o.theme;
     vw.v.parts = DRAW_ALL;
     vw.v.hover.pane = vw.v.pinned.pane = -1;
+    /* Text shaped once and kept: most of a frame's strings repeat. */
+    vw.v.cache = draw_cache_new();
+    if (vw.v.cache)
+        draw_cache_warm(vw.v.cache);
     if (viewer_open_window(&vw, &o) != 0) {
         fprintf(stderr, "gilscope view: SDL: %s\n", SDL_GetError());
         status = EX_SOFTWARE;
@@ -1233,6 +1237,7 @@ out:
     viewer_close(&vw);
     free((char *)vw.export_base);
     free(vw.pane_shown);
+    draw_cache_free(vw.v.cache);
     if (vw.m)
         model_free(vw.m);
     SDL_Quit();

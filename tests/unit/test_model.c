@@ -1,9 +1,10 @@
 /*
  * test_model.c -- the viz model on event sequences with known answers:
  * intervals and their states, a truncated lane, out-of-order timestamps,
- * a loss gap, switches across lanes, times far apart (escaped 32-bit
+ * a loss gap, missing chunks and a cut end, switches across lanes, times far apart (escaped 32-bit
  * offsets), the LOD columns and range figures against a brute-force count,
- * the ticks map, the headline; loading a real file and a corrupt one.
+ * the ticks map, the headline; loading a real file and a corrupt one; the
+ * same model whether lanes are decoded on one thread or several.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,37 @@ static void test_loss_gap(void **state)
     assert_int_equal(ln->total.ns[MS_RUNNING], 0);
     assert_int_equal(ln->lost, 12);
     assert_int_equal(ln->total.marks[MK_LOSS], 1);
+    model_free(m);
+}
+
+/* Missing chunks and a missing end: gaps where the data is unknown. */
+static void test_missing_and_cut(void **state)
+{
+    (void)state;
+    ModelBuilder *b = model_builder_new();
+    size_t p = model_builder_pane(b, "t.gilt", NULL);
+    size_t l1 = model_builder_lane(b, p, 7, 1), l2 = model_builder_lane(b, p, 7, 2);
+    TraceEvent a[] = { ev(0, EV_THREAD_START, 0, 0), ev(10, EV_GIL_ACQUIRE, 0, 0) };
+    TraceEvent c[] = { ev(100, EV_GIL_RELEASE, 3, 0), ev(120, EV_THREAD_END, 0, 0) };
+    model_builder_events(b, l1, a, 2);
+    model_builder_lane_missing(b, l1, 2);
+    model_builder_events(b, l1, c, 2);
+    /* Lane 2 stops at 50 without THREAD_END, and its process never closed. */
+    TraceEvent d[] = { ev(0, EV_THREAD_START, 0, 0), ev(30, EV_GIL_REQUEST, 0, 0), ev(50, EV_GIL_REQUEST, 0, 0) };
+    model_builder_events(b, l2, d, 3);
+    model_builder_lane_cut(b, l2);
+    Model *m = model_builder_finish(b);
+    const ModelLane *x = &m->panes[0].lanes[0], *y = &m->panes[0].lanes[1];
+    /* Lane 1 held the GIL from 10; what came before 100 is unknown. */
+    assert_int_equal(x->total.ns[MS_GAP], 90);
+    assert_int_equal(x->total.ns[MS_RUNNING], 0);
+    assert_int_equal(x->missing_chunks, 2);
+    /* Lane 2: waiting from 30 to its last event, then unknown to the pane's end. */
+    assert_int_equal(y->end_ns, 120);
+    assert_int_equal(y->total.ns[MS_WAITING], 20);
+    assert_int_equal(y->total.ns[MS_GAP], 70);
+    assert_int_equal(m->panes[0].missing_chunks, 2);
+    assert_int_equal(m->panes[0].cut_lanes, 1);
     model_free(m);
 }
 
@@ -315,16 +347,184 @@ static void test_headline_and_load(void **state)
     model_free(m);
 }
 
+/* Two models are the same: panes, lanes, every interval and mark, figures, notes. */
+static void expect_same_model(const Model *a, const Model *b)
+{
+    assert_int_equal(a->npanes, b->npanes);
+    assert_int_equal(a->events, b->events);
+    assert_int_equal(a->span_ns, b->span_ns);
+    assert_int_equal(a->nnotes, b->nnotes);
+    for (size_t i = 0; i < a->nnotes; i++)
+        assert_string_equal(a->notes[i], b->notes[i]);
+    for (size_t p = 0; p < a->npanes; p++) {
+        const ModelPane *x = &a->panes[p], *y = &b->panes[p];
+        assert_int_equal(x->nlanes, y->nlanes);
+        assert_int_equal(x->events, y->events);
+        assert_int_equal(x->lost, y->lost);
+        assert_int_equal(x->missing_chunks, y->missing_chunks);
+        assert_int_equal(x->cut_lanes, y->cut_lanes);
+        assert_int_equal(x->total_ticks, y->total_ticks);
+        assert_memory_equal(&x->total, &y->total, sizeof x->total);
+        assert_string_equal(x->params, y->params);
+        for (size_t l = 0; l < x->nlanes; l++) {
+            const ModelLane *u = &x->lanes[l], *v = &y->lanes[l];
+            assert_string_equal(u->name, v->name);
+            assert_int_equal(u->pid, v->pid);
+            assert_int_equal(u->tid, v->tid);
+            assert_int_equal(u->nintervals, v->nintervals);
+            assert_int_equal(u->nmarks, v->nmarks);
+            assert_int_equal(u->start_ns, v->start_ns);
+            assert_int_equal(u->end_ns, v->end_ns);
+            assert_int_equal(u->lost, v->lost);
+            assert_int_equal(u->events, v->events);
+            assert_int_equal(u->missing_chunks, v->missing_chunks);
+            assert_memory_equal(&u->total, &v->total, sizeof u->total);
+            for (size_t i = 0; i < u->nintervals; i++) {
+                ModelInterval ia, ib;
+                model_lane_interval(u, i, &ia);
+                model_lane_interval(v, i, &ib);
+                if (ia.t0 != ib.t0 || ia.t1 != ib.t1 || ia.ticks0 != ib.ticks0 || ia.state != ib.state ||
+                    ia.detail != ib.detail || ia.contended != ib.contended || ia.switched != ib.switched)
+                    fail_msg("pane %zu lane %zu interval %zu differs", p, l, i);
+            }
+            for (size_t i = 0; i < u->nmarks; i++) {
+                ModelMark ma, mb;
+                model_lane_mark(u, i, &ma);
+                model_lane_mark(v, i, &mb);
+                if (ma.ns != mb.ns || ma.arg != mb.arg || ma.kind != mb.kind)
+                    fail_msg("pane %zu lane %zu mark %zu differs", p, l, i);
+            }
+        }
+    }
+}
+
+/* Decoding lanes on several threads gives the model of one thread: on a
+ * multi-lane trace, a multi-process one with missing data, and a damaged
+ * copy (notes in file order). */
+static void test_parallel_load(void **state)
+{
+    (void)state;
+    char a[] = "/tmp/test_model_par_XXXXXX.gilt", b[] = "/tmp/test_model_par_XXXXXX.gilt";
+    int fa = mkstemps(a, 5), fb = mkstemps(b, 5);
+    assert_true(fa >= 0 && fb >= 0);
+    close(fa);
+    close(fb);
+    char *argv1[] = { "synth", "--events", "120000", "--threads", "5", "--seed", "11", "-o", a, NULL };
+    assert_int_equal(synth_main(9, argv1), 0);
+    char *argv2[] = { "synth", "--events", "90000", "--threads", "2", "--processes", "3", "--drop-chunks", "1",
+                      "--lose", "700", "--seed", "12", "-o", b, NULL };
+    assert_int_equal(synth_main(15, argv2), 0);
+    const char *paths[] = { a, b };
+    char err[256];
+    Model *m1 = NULL, *m2 = NULL, *m4 = NULL;
+    assert_int_equal(model_load_threads(paths, 2, 1, &m1, err, sizeof err), MODEL_OK);
+    assert_int_equal(model_load_threads(paths, 2, 2, &m2, err, sizeof err), MODEL_OK);
+    assert_int_equal(model_load_threads(paths, 2, 4, &m4, err, sizeof err), MODEL_OK);
+    assert_int_equal(m1->npanes, 2);
+    assert_true(m1->panes[1].missing_chunks > 0 && m1->panes[1].lost == 700);
+    expect_same_model(m1, m2);
+    expect_same_model(m1, m4);
+    model_free(m1);
+    model_free(m2);
+    model_free(m4);
+    /* Damage: flip bytes inside a few chunks and cut the end. */
+    FILE *fp = fopen(a, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long len = ftell(fp);
+    for (long off = len / 7; off < len; off += len / 5) {
+        fseek(fp, off, SEEK_SET);
+        fputc(0x5a, fp);
+        fputc(0xa5, fp);
+    }
+    fclose(fp);
+    assert_int_equal(truncate(a, len - len / 9), 0);
+    assert_int_equal(model_load_threads(paths, 1, 1, &m1, err, sizeof err), MODEL_OK);
+    assert_int_equal(model_load_threads(paths, 1, 2, &m2, err, sizeof err), MODEL_OK);
+    assert_true(m1->nnotes >= 3);
+    expect_same_model(m1, m2);
+    /* The notes are those of the reader that keeps every event. */
+    TraceFile *tf = NULL;
+    assert_int_equal(trace_read_file(a, &tf, err, sizeof err), TRACE_READ_OK);
+    assert_int_equal(tf->nnotes, m2->nnotes);
+    for (size_t i = 0; i < tf->nnotes; i++)
+        assert_string_equal(tf->notes[i], m2->notes[i]);
+    trace_file_free(tf);
+    model_free(m1);
+    model_free(m2);
+    unlink(a);
+    unlink(b);
+}
+
+typedef struct Acq {
+    uint64_t t;
+    size_t lane;
+    bool switched;
+} Acq;
+
+static int acq_cmp(const void *a, const void *b)
+{
+    const Acq *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->lane < y->lane ? -1 : x->lane > y->lane;
+}
+
+/* Switch flags of a process big enough to be merged in two halves on two
+ * threads, against a brute-force sort of all its acquisitions. */
+static void test_switches_big(void **state)
+{
+    (void)state;
+    char a[] = "/tmp/test_model_sw_XXXXXX.gilt";
+    int fa = mkstemps(a, 5);
+    assert_true(fa >= 0);
+    close(fa);
+    char *argv[] = { "synth", "--events", "600000", "--threads", "3", "--seed", "21", "-o", a, NULL };
+    assert_int_equal(synth_main(9, argv), 0);
+    const char *paths[] = { a };
+    char err[256];
+    Model *m = NULL;
+    assert_int_equal(model_load(paths, 1, &m, err, sizeof err), MODEL_OK);
+    const ModelPane *p = &m->panes[0];
+    size_t n = 0, k = 0;
+    for (size_t l = 0; l < p->nlanes; l++)
+        n += p->lanes[l].nintervals;
+    assert_true(n >= 200000);   /* the threshold of the two-part merge */
+    Acq *v = malloc(n * sizeof *v);
+    for (size_t l = 0; l < p->nlanes; l++)
+        for (size_t i = 0; i < p->lanes[l].nintervals; i++) {
+            ModelInterval iv;
+            model_lane_interval(&p->lanes[l], i, &iv);
+            if (iv.state == MS_RUNNING)
+                v[k++] = (Acq){ iv.t0, l, iv.switched };
+        }
+    qsort(v, k, sizeof *v, acq_cmp);
+    size_t bad = 0, sw = 0;
+    for (size_t i = 0; i < k; i++) {
+        bool want = i > 0 && v[i - 1].lane != v[i].lane;
+        bad += want != v[i].switched;
+        sw += want;
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(p->total.switches, sw);
+    free(v);
+    model_free(m);
+    unlink(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intervals),
         cmocka_unit_test(test_truncated_and_out_of_order),
         cmocka_unit_test(test_loss_gap),
+        cmocka_unit_test(test_missing_and_cut),
         cmocka_unit_test(test_switches),
         cmocka_unit_test(test_far_apart),
         cmocka_unit_test(test_lod_brute_force),
         cmocka_unit_test(test_headline_and_load),
+        cmocka_unit_test(test_parallel_load),
+        cmocka_unit_test(test_switches_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
