@@ -169,7 +169,7 @@ static bool raw_load(RawProc *p, uint64_t now_tsc, uint64_t now_ns)
     p->h = h;
     p->map_len = (size_t)st.st_size;
     if (memcmp(h->magic, RAW_MAGIC, sizeof h->magic) != 0 || h->header_bytes != RAW_HEADER_BYTES ||
-        h->chunk_records != RAW_CHUNK_RECORDS ||
+        h->chunk_words != RAW_CHUNK_WORDS ||
         RAW_HEADER_BYTES + h->max_chunks * RAW_CHUNK_BYTES > (uint64_t)st.st_size) {
         fprintf(stderr, "gilscope trace: %s: not a record of this version of the library, skipped\n", p->path);
         return false;
@@ -178,30 +178,51 @@ static bool raw_load(RawProc *p, uint64_t now_tsc, uint64_t now_ns)
         double dt = (double)(now_tsc - h->base);
         p->ns_per_tick = dt > 0 ? (double)(now_ns - h->base_mono_ns) / dt : 0;
     }
-    const uint64_t *chunks = (const uint64_t *)((const char *)m + RAW_HEADER_BYTES);
+    const uint32_t *chunks = (const uint32_t *)((const char *)m + RAW_HEADER_BYTES);
     uint64_t used = h->next_chunk < h->max_chunks ? h->next_chunk : h->max_chunks;
     uint64_t last = h->base_mono_ns;
     for (uint64_t c = 0; c < used; c++) {
-        const uint64_t *r = chunks + c * RAW_CHUNK_RECORDS;
-        if ((r[0] >> 32) != RAW_CHUNK_MAGIC)
+        const uint32_t *r = chunks + c * RAW_CHUNK_WORDS;
+        if (r[0] != RAW_CHUNK_MAGIC)
             continue;       /* claimed, never written */
-        RawLane *l = lane_of(p, (uint32_t)r[0]);
-        for (uint32_t i = 1; i < RAW_CHUNK_RECORDS && r[i]; i++) {
-            if (l->n == l->cap) {
+        RawLane *l = lane_of(p, r[1]);
+        uint64_t rel = 0;   /* the stamp of the chunk's last event */
+        bool timed = false;
+        for (uint32_t i = 2; i < RAW_CHUNK_WORDS && r[i]; i++) {
+            uint32_t w = r[i];
+            if (w >> 28 == RAW_TIME) {
+                if (i + 1 >= RAW_CHUNK_WORDS)
+                    break;
+                rel = (uint64_t)(w & 0x0FFFFFFF) << 32 | r[i + 1];
+                timed = true;
+                i++;
+                continue;
+            }
+            if (!timed)
+                break;      /* not this version's chunk */
+            uint8_t kind = (uint8_t)(w >> 28), gil = (uint8_t)((w >> RAW_DELTA_BITS) & 7);
+            uint32_t d = w & (RAW_DELTA_LIMIT - 1);
+            if (l->n + 2 > l->cap) {
                 l->cap = l->cap ? l->cap * 2 : 1024;
                 l->ev = xrealloc(l->ev, l->cap * sizeof *l->ev);
             }
+            if (kind == RAW_PAIR) {
+                rel += d >> RAW_PAIR_ACQ_BITS;
+                l->ev[l->n++] = (RawEv){.ns = raw_ns(p, rel), .kind = RAW_REL, .gil = gil};
+                rel += d & (RAW_PAIR_ACQ_LIMIT - 1);
+                kind = RAW_ACQ;
+            } else {
+                rel += d;
+            }
             RawEv *e = &l->ev[l->n++];
-            e->kind = (uint8_t)(r[i] >> 60);
-            e->gil = (uint8_t)((r[i] >> RAW_STAMP_BITS) & 7);
-            e->ns = raw_ns(p, r[i] & RAW_STAMP_MASK);
+            *e = (RawEv){.ns = raw_ns(p, rel), .kind = kind, .gil = gil};
             if (e->ns > last)
                 last = e->ns;
         }
     }
     p->end_ns = last;
     if (h->exited) {
-        uint64_t x = raw_ns(p, (h->exit_stamp - h->base) & RAW_STAMP_MASK);
+        uint64_t x = raw_ns(p, h->exit_stamp > h->base ? h->exit_stamp - h->base : 0);
         if (x > p->end_ns)
             p->end_ns = x;
     }
