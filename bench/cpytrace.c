@@ -47,6 +47,19 @@
 #include "trace/raw.h"
 
 #define PRELOAD_NAME "libgilscope-preload.so"
+#define SITE_DIR "site"     /* in the run directory: sitecustomize.py, first on PYTHONPATH */
+
+/* trace/sitecustomize.py, embedded (.incbin takes the path relative to the
+ * compiler's working directory: the Makefile compiles from the top). */
+__asm__(".section .rodata\n"
+        ".global cpytrace_site_py\n"
+        ".type cpytrace_site_py, @object\n"
+        ".balign 16\n"
+        "cpytrace_site_py:\n"
+        ".incbin \"trace/sitecustomize.py\"\n"
+        ".byte 0\n"
+        ".previous\n");
+extern const char cpytrace_site_py[];
 #define NO_PARENT 0xFFFFFFFFu
 
 enum { EX_USAGE = 64, EX_SOFTWARE = 70, EX_IOERR = 74 };
@@ -107,6 +120,7 @@ typedef struct RawEv {
 
 typedef struct RawLane {
     uint32_t tid;
+    char name[RAW_NAME_MAX + 1];    /* its last RAW_NAME, "" none */
     RawEv *ev;
     size_t n, cap;
 } RawLane;
@@ -190,6 +204,15 @@ static bool raw_load(RawProc *p, uint64_t now_tsc, uint64_t now_ns)
         bool timed = false;
         for (uint32_t i = 2; i < RAW_CHUNK_WORDS && r[i]; i++) {
             uint32_t w = r[i];
+            if (w >> 28 == RAW_NAME) {
+                uint32_t len = w & 0xFF, words = (len + 3) / 4;
+                if (i + words >= RAW_CHUNK_WORDS)
+                    break;
+                memcpy(l->name, &r[i + 1], len);
+                l->name[len] = '\0';
+                i += words;
+                continue;
+            }
             if (w >> 28 == RAW_TIME) {
                 if (i + 1 >= RAW_CHUNK_WORDS)
                     break;
@@ -269,8 +292,14 @@ static void lane_emit(OutLane *l, TraceEventKind kind, uint32_t arg, uint64_t ns
     trace_record_at(l->tb, kind, arg, 0, ns);
 }
 
-static const char *thread_name(const RawProc *p, uint32_t tid, char *buf, size_t size)
+/* The Python name the thread sent (trace/sitecustomize.py); else
+ * MainThread for the process's first thread; else pthread_setname_np's
+ * (CPython 3.14+); else T<tid>. */
+static const char *thread_name(const RawProc *p, const RawLane *l, char *buf, size_t size)
 {
+    uint32_t tid = l->tid;
+    if (l->name[0])
+        return l->name;
     if (tid == p->h->pid)
         return "MainThread";
     uint32_t n = p->h->nnames < RAW_MAX_NAMES ? p->h->nnames : RAW_MAX_NAMES;
@@ -330,7 +359,7 @@ static void convert_gil(RawProc *p, unsigned gil, Tracer *tp, ConvTotals *tot)
     char nbuf[40];
     for (size_t i = 0; i < n; i++) {
         lanes[i].id = (uint32_t)i;
-        lanes[i].tb = trace_thread_begin(tp, (uint32_t)i, thread_name(p, lanes[i].raw->tid, nbuf, sizeof nbuf));
+        lanes[i].tb = trace_thread_begin(tp, (uint32_t)i, thread_name(p, lanes[i].raw, nbuf, sizeof nbuf));
     }
 
     long holder = -1;
@@ -515,6 +544,8 @@ static char *make_run_dir(void)
     return mkdtemp(tmpl) ? strdup(tmpl) : NULL;
 }
 
+/* Removes dir and what is in it (the site directory and its __pycache__
+ * are the only subdirectories). */
 static void remove_run_dir(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -522,13 +553,33 @@ static void remove_run_dir(const char *dir)
         struct dirent *de;
         char path[PATH_MAX];
         while ((de = readdir(d)))
-            if (de->d_name[0] != '.') {
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
                 snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-                unlink(path);
+                struct stat st;
+                if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                    remove_run_dir(path);
+                else
+                    unlink(path);
             }
         closedir(d);
     }
     rmdir(dir);
+}
+
+/* dir/site/sitecustomize.py: names the lanes after the Python threads. */
+static bool write_site(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/" SITE_DIR, dir);
+    if (mkdir(path, 0700) != 0)
+        return false;
+    snprintf(path, sizeof path, "%s/" SITE_DIR "/sitecustomize.py", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    size_t len = strlen(cpytrace_site_py);
+    bool ok = fwrite(cpytrace_site_py, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
 }
 
 /* The script of `python3 [opts] x.py`, or the module of `-m mod`; else the
@@ -766,6 +817,7 @@ int cpytrace_main(int argc, char **argv)
         return EX_IOERR;
     }
 
+    bool site = write_site(dir);
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_signal;
@@ -792,6 +844,15 @@ int cpytrace_main(int argc, char **argv)
             setenv("LD_PRELOAD", pre, 1);
         }
         setenv("GILSCOPE_DIR", dir, 1);
+        if (site) {
+            const char *pp = getenv("PYTHONPATH");
+            size_t plen = strlen(dir) + sizeof "/" SITE_DIR + (pp ? strlen(pp) + 1 : 0) + 1;
+            char *path = malloc(plen);
+            if (path) {
+                snprintf(path, plen, "%s/" SITE_DIR "%s%s", dir, pp && *pp ? ":" : "", pp ? pp : "");
+                setenv("PYTHONPATH", path, 1);
+            }
+        }
         execvp(pargv[0], pargv);
         int err = errno;
         fprintf(stderr, "gilscope trace: cannot run '%s': %s\n", pargv[0], strerror(err));

@@ -71,6 +71,8 @@ typedef int (*CondTimedWaitFn)(pthread_cond_t *, pthread_mutex_t *, const struct
 typedef int (*CondClockWaitFn)(pthread_cond_t *, pthread_mutex_t *, clockid_t, const struct timespec *);
 typedef int (*SetNameFn)(pthread_t, const char *);
 typedef void (*ExitFn)(int);
+typedef int (*SetEnvFn)(const char *, const char *, int);
+typedef int (*PutEnvFn)(char *);
 
 static MutexInitFn real_mutex_init;
 static CondInitFn real_cond_init;
@@ -80,6 +82,8 @@ static CondTimedWaitFn real_cond_timedwait;
 static CondClockWaitFn real_cond_clockwait;
 static SetNameFn real_setname;
 static ExitFn real__exit;
+static SetEnvFn real_setenv;
+static PutEnvFn real_putenv;
 
 /* glibc exports pthread_cond_* twice (GLIBC_2.2.5 compat, GLIBC_2.3.2):
  * CPython links against the new ones. */
@@ -100,6 +104,8 @@ static void resolve(void)
     real_cond_clockwait = (CondClockWaitFn)real_sym("pthread_cond_clockwait", NULL);
     real_setname = (SetNameFn)real_sym("pthread_setname_np", NULL);
     real__exit = (ExitFn)real_sym("_exit", NULL);
+    real_setenv = (SetEnvFn)real_sym("setenv", NULL);
+    real_putenv = (PutEnvFn)real_sym("putenv", NULL);
 }
 
 #define REAL(fn) (__builtin_expect(real_##fn != NULL, 1) ? real_##fn : (resolve(), real_##fn))
@@ -574,6 +580,65 @@ EXPORT int pthread_setname_np(pthread_t t, const char *name)
         }
     }
     return rc;
+}
+
+/* ---- thread names ------------------------------------------------------------ */
+
+/* CPython before 3.14 names no OS thread.  `gilscope trace`'s sitecustomize
+ * (trace/site.h) calls os.putenv(RAW_NAME_KEY, Thread.name) in each thread
+ * as it starts (and ends, if renamed): posix.putenv calls setenv (3.9+) or
+ * putenv (3.7, 3.8) without releasing the GIL, and nothing else.  The name
+ * goes into the calling thread's chunk; the variable is not set. */
+
+static void name_record(const char *name, size_t len)
+{
+    if (len > RAW_NAME_MAX) {
+        len = RAW_NAME_MAX;
+        while (len > 0 && ((unsigned char)name[len] & 0xC0) == 0x80)
+            len--;      /* not inside a UTF-8 sequence */
+    }
+    unsigned words = 1 + (unsigned)(len + 3) / 4;
+    if (!enabled || finished || atomic_load_explicit(&ngils, memory_order_relaxed) == 0)
+        return;
+    if (me.end - me.cur < words) {
+        if (me.full || !chunk_take())
+            return;
+        /* A new chunk starts with a time pair, the deltas' origin. */
+        uint64_t t = stamp();
+        if (t < base)
+            t = base;
+        me.cur[0] = (uint32_t)RAW_TIME << 28 | (uint32_t)((t - base) >> 32 & 0x0FFFFFFF);
+        me.cur[1] = (uint32_t)(t - base);
+        me.cur += 2;
+        me.last = t;
+    }
+    uint32_t *w = me.cur;
+    memset(w + 1, 0, (words - 1) * 4);
+    memcpy(w + 1, name, len);
+    /* The header last: a process killed before it leaves a zero word, the
+     * chunk's end. */
+    atomic_signal_fence(memory_order_release);
+    w[0] = (uint32_t)RAW_NAME << 28 | (uint32_t)len;
+    me.cur += words;
+}
+
+EXPORT int setenv(const char *key, const char *value, int overwrite)
+{
+    if (enabled && key && strcmp(key, RAW_NAME_KEY) == 0) {
+        name_record(value, strlen(value));
+        return 0;
+    }
+    return REAL(setenv)(key, value, overwrite);
+}
+
+EXPORT int putenv(char *kv)
+{
+    static const char key[] = RAW_NAME_KEY "=";
+    if (enabled && strncmp(kv, key, sizeof key - 1) == 0) {
+        name_record(kv + sizeof key - 1, strlen(kv + sizeof key - 1));
+        return 0;
+    }
+    return REAL(putenv)(kv);
 }
 
 /* ---- start, fork, exit -------------------------------------------------------- */

@@ -25,7 +25,13 @@
  * acq_delta (< 2^13) after it.  The release is written first as its own
  * word and rewritten in place, so a record cut short still reads.  Fresh
  * memory (a page fault every 4 KB, microseconds in a VM), not the stores,
- * is what recording costs: the pair costs 4 bytes.  Unused words
+ * is what recording costs: the pair costs 4 bytes.
+ *
+ * The thread's name, as Python knows it (Thread.name), is a word
+ * RAW_NAME << 28 | length (< 256 bytes, UTF-8) followed by the bytes, NUL
+ * padded to whole words; it carries no time and the last one of a thread
+ * counts.  `gilscope trace` puts a sitecustomize.py on PYTHONPATH that
+ * sends it (trace/site.h).  Unused words
  * are zero, so a process killed mid-chunk leaves a readable prefix.  Same
  * machine, same build: fields are native-endian.
  */
@@ -44,6 +50,8 @@
 #define RAW_DELTA_BITS 25
 #define RAW_DELTA_LIMIT (UINT32_C(1) << RAW_DELTA_BITS)
 #define RAW_TIME 15                     /* kind of a time pair's first word */
+#define RAW_NAME_MAX 255
+#define RAW_NAME_KEY "GILSCOPE_THREAD_NAME"   /* os.putenv(RAW_NAME_KEY, name): a name, not set */
 #define RAW_PAIR_ACQ_BITS 13
 #define RAW_PAIR_REL_LIMIT (UINT32_C(1) << (RAW_DELTA_BITS - RAW_PAIR_ACQ_BITS))
 #define RAW_PAIR_ACQ_LIMIT (UINT32_C(1) << RAW_PAIR_ACQ_BITS)
@@ -59,7 +67,8 @@ enum {
     RAW_HANDOFF_END = 7,
     RAW_EXIT = 8,       /* the thread ended (its TLS destructor ran) */
     RAW_DESTROY = 9,    /* the GIL was destroyed (pthread_cond_destroy of its cond) */
-    RAW_PAIR = 10       /* RAW_REL then RAW_ACQ, two deltas (above) */
+    RAW_PAIR = 10,      /* RAW_REL then RAW_ACQ, two deltas (above) */
+    RAW_NAME = 11       /* not an event: the thread's Python name (below) */
 };
 
 enum { RAW_CLOCK_MONO = 0, RAW_CLOCK_TSC = 1 };
