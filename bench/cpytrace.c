@@ -9,7 +9,9 @@
  * set, forwards SIGINT/SIGTERM sent to gilscope itself, and waits.  Every
  * traced process left <pid>.raw there (trace/raw.h); each becomes one
  * process of the run (a subinterpreter's own GIL: a process of its own, pid
- * + k * 2^22), one lane per thread, the main thread first.
+ * + k * 2^22), one lane per thread, the main thread first, named after the
+ * Python thread when trace/sitecustomize.py (written into the run directory
+ * and put first on PYTHONPATH) sent its name.
  *
  * Mapping (../shared/CPYTHON-TRACING.md, section 5.4):
  *   RAW_REQ -> GIL_REQUEST, RAW_ACQ -> GIL_ACQUIRE, RAW_DROP -> DROP_REQUEST
@@ -72,7 +74,8 @@ static void trace_usage(FILE *out)
           "one) with " PRELOAD_NAME " preloaded, records every GIL request,\n"
           "acquire, release, drop request, failed wake-up and forced hand-off of every\n"
           "Python process it starts, and writes them as one trace.  Exits with\n"
-          "PROGRAM's status.\n"
+          "PROGRAM's status.  A private sitecustomize.py first on PYTHONPATH names\n"
+          "the lanes after the Python threads (it then imports PROGRAM's own).\n"
           "\n"
           "options:\n"
           "  -o, --output T.gilt   the trace (default: the script's name with .gilt,\n"
