@@ -191,6 +191,8 @@ $(BUILD)/interp/vm.o: ALL_CFLAGS += -fno-crossjumping -fno-tree-slp-vectorize
 
 # The modules written in Python are embedded with .incbin (interp/pylib.c).
 $(BUILD)/interp/pylib.o: $(wildcard interp/lib/*.py)
+# ... and the sitecustomize.py `gilscope trace` puts on PYTHONPATH (bench/cpytrace.c).
+$(BUILD)/bench/cpytrace.o: trace/sitecustomize.py
 
 # One cmocka driver per module, linked with every object but main's.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(FLAGS_FILE)

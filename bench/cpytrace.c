@@ -9,7 +9,9 @@
  * set, forwards SIGINT/SIGTERM sent to gilscope itself, and waits.  Every
  * traced process left <pid>.raw there (trace/raw.h); each becomes one
  * process of the run (a subinterpreter's own GIL: a process of its own, pid
- * + k * 2^22), one lane per thread, the main thread first.
+ * + k * 2^22), one lane per thread, the main thread first, named after the
+ * Python thread when trace/sitecustomize.py (written into the run directory
+ * and put first on PYTHONPATH) sent its name.
  *
  * Mapping (../shared/CPYTHON-TRACING.md, section 5.4):
  *   RAW_REQ -> GIL_REQUEST, RAW_ACQ -> GIL_ACQUIRE, RAW_DROP -> DROP_REQUEST
@@ -47,6 +49,19 @@
 #include "trace/raw.h"
 
 #define PRELOAD_NAME "libgilscope-preload.so"
+#define SITE_DIR "site"     /* in the run directory: sitecustomize.py, first on PYTHONPATH */
+
+/* trace/sitecustomize.py, embedded (.incbin takes the path relative to the
+ * compiler's working directory: the Makefile compiles from the top). */
+__asm__(".section .rodata\n"
+        ".global cpytrace_site_py\n"
+        ".type cpytrace_site_py, @object\n"
+        ".balign 16\n"
+        "cpytrace_site_py:\n"
+        ".incbin \"trace/sitecustomize.py\"\n"
+        ".byte 0\n"
+        ".previous\n");
+extern const char cpytrace_site_py[];
 #define NO_PARENT 0xFFFFFFFFu
 
 enum { EX_USAGE = 64, EX_SOFTWARE = 70, EX_IOERR = 74 };
@@ -59,7 +74,8 @@ static void trace_usage(FILE *out)
           "one) with " PRELOAD_NAME " preloaded, records every GIL request,\n"
           "acquire, release, drop request, failed wake-up and forced hand-off of every\n"
           "Python process it starts, and writes them as one trace.  Exits with\n"
-          "PROGRAM's status.\n"
+          "PROGRAM's status.  A private sitecustomize.py first on PYTHONPATH names\n"
+          "the lanes after the Python threads (it then imports PROGRAM's own).\n"
           "\n"
           "options:\n"
           "  -o, --output T.gilt   the trace (default: the script's name with .gilt,\n"
@@ -107,6 +123,7 @@ typedef struct RawEv {
 
 typedef struct RawLane {
     uint32_t tid;
+    char name[RAW_NAME_MAX + 1];    /* its last RAW_NAME, "" none */
     RawEv *ev;
     size_t n, cap;
 } RawLane;
@@ -169,7 +186,7 @@ static bool raw_load(RawProc *p, uint64_t now_tsc, uint64_t now_ns)
     p->h = h;
     p->map_len = (size_t)st.st_size;
     if (memcmp(h->magic, RAW_MAGIC, sizeof h->magic) != 0 || h->header_bytes != RAW_HEADER_BYTES ||
-        h->chunk_records != RAW_CHUNK_RECORDS ||
+        h->chunk_words != RAW_CHUNK_WORDS ||
         RAW_HEADER_BYTES + h->max_chunks * RAW_CHUNK_BYTES > (uint64_t)st.st_size) {
         fprintf(stderr, "gilscope trace: %s: not a record of this version of the library, skipped\n", p->path);
         return false;
@@ -178,30 +195,60 @@ static bool raw_load(RawProc *p, uint64_t now_tsc, uint64_t now_ns)
         double dt = (double)(now_tsc - h->base);
         p->ns_per_tick = dt > 0 ? (double)(now_ns - h->base_mono_ns) / dt : 0;
     }
-    const uint64_t *chunks = (const uint64_t *)((const char *)m + RAW_HEADER_BYTES);
+    const uint32_t *chunks = (const uint32_t *)((const char *)m + RAW_HEADER_BYTES);
     uint64_t used = h->next_chunk < h->max_chunks ? h->next_chunk : h->max_chunks;
     uint64_t last = h->base_mono_ns;
     for (uint64_t c = 0; c < used; c++) {
-        const uint64_t *r = chunks + c * RAW_CHUNK_RECORDS;
-        if ((r[0] >> 32) != RAW_CHUNK_MAGIC)
+        const uint32_t *r = chunks + c * RAW_CHUNK_WORDS;
+        if (r[0] != RAW_CHUNK_MAGIC)
             continue;       /* claimed, never written */
-        RawLane *l = lane_of(p, (uint32_t)r[0]);
-        for (uint32_t i = 1; i < RAW_CHUNK_RECORDS && r[i]; i++) {
-            if (l->n == l->cap) {
+        RawLane *l = lane_of(p, r[1]);
+        uint64_t rel = 0;   /* the stamp of the chunk's last event */
+        bool timed = false;
+        for (uint32_t i = 2; i < RAW_CHUNK_WORDS && r[i]; i++) {
+            uint32_t w = r[i];
+            if (w >> 28 == RAW_NAME) {
+                uint32_t len = w & 0xFF, words = (len + 3) / 4;
+                if (i + words >= RAW_CHUNK_WORDS)
+                    break;
+                memcpy(l->name, &r[i + 1], len);
+                l->name[len] = '\0';
+                i += words;
+                continue;
+            }
+            if (w >> 28 == RAW_TIME) {
+                if (i + 1 >= RAW_CHUNK_WORDS)
+                    break;
+                rel = (uint64_t)(w & 0x0FFFFFFF) << 32 | r[i + 1];
+                timed = true;
+                i++;
+                continue;
+            }
+            if (!timed)
+                break;      /* not this version's chunk */
+            uint8_t kind = (uint8_t)(w >> 28), gil = (uint8_t)((w >> RAW_DELTA_BITS) & 7);
+            uint32_t d = w & (RAW_DELTA_LIMIT - 1);
+            if (l->n + 2 > l->cap) {
                 l->cap = l->cap ? l->cap * 2 : 1024;
                 l->ev = xrealloc(l->ev, l->cap * sizeof *l->ev);
             }
+            if (kind == RAW_PAIR) {
+                rel += d >> RAW_PAIR_ACQ_BITS;
+                l->ev[l->n++] = (RawEv){.ns = raw_ns(p, rel), .kind = RAW_REL, .gil = gil};
+                rel += d & (RAW_PAIR_ACQ_LIMIT - 1);
+                kind = RAW_ACQ;
+            } else {
+                rel += d;
+            }
             RawEv *e = &l->ev[l->n++];
-            e->kind = (uint8_t)(r[i] >> 60);
-            e->gil = (uint8_t)((r[i] >> RAW_STAMP_BITS) & 7);
-            e->ns = raw_ns(p, r[i] & RAW_STAMP_MASK);
+            *e = (RawEv){.ns = raw_ns(p, rel), .kind = kind, .gil = gil};
             if (e->ns > last)
                 last = e->ns;
         }
     }
     p->end_ns = last;
     if (h->exited) {
-        uint64_t x = raw_ns(p, (h->exit_stamp - h->base) & RAW_STAMP_MASK);
+        uint64_t x = raw_ns(p, h->exit_stamp > h->base ? h->exit_stamp - h->base : 0);
         if (x > p->end_ns)
             p->end_ns = x;
     }
@@ -248,8 +295,14 @@ static void lane_emit(OutLane *l, TraceEventKind kind, uint32_t arg, uint64_t ns
     trace_record_at(l->tb, kind, arg, 0, ns);
 }
 
-static const char *thread_name(const RawProc *p, uint32_t tid, char *buf, size_t size)
+/* The Python name the thread sent (trace/sitecustomize.py); else
+ * MainThread for the process's first thread; else pthread_setname_np's
+ * (CPython 3.14+); else T<tid>. */
+static const char *thread_name(const RawProc *p, const RawLane *l, char *buf, size_t size)
 {
+    uint32_t tid = l->tid;
+    if (l->name[0])
+        return l->name;
     if (tid == p->h->pid)
         return "MainThread";
     uint32_t n = p->h->nnames < RAW_MAX_NAMES ? p->h->nnames : RAW_MAX_NAMES;
@@ -309,7 +362,7 @@ static void convert_gil(RawProc *p, unsigned gil, Tracer *tp, ConvTotals *tot)
     char nbuf[40];
     for (size_t i = 0; i < n; i++) {
         lanes[i].id = (uint32_t)i;
-        lanes[i].tb = trace_thread_begin(tp, (uint32_t)i, thread_name(p, lanes[i].raw->tid, nbuf, sizeof nbuf));
+        lanes[i].tb = trace_thread_begin(tp, (uint32_t)i, thread_name(p, lanes[i].raw, nbuf, sizeof nbuf));
     }
 
     long holder = -1;
@@ -494,6 +547,8 @@ static char *make_run_dir(void)
     return mkdtemp(tmpl) ? strdup(tmpl) : NULL;
 }
 
+/* Removes dir and what is in it (the site directory and its __pycache__
+ * are the only subdirectories). */
 static void remove_run_dir(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -501,13 +556,33 @@ static void remove_run_dir(const char *dir)
         struct dirent *de;
         char path[PATH_MAX];
         while ((de = readdir(d)))
-            if (de->d_name[0] != '.') {
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
                 snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-                unlink(path);
+                struct stat st;
+                if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                    remove_run_dir(path);
+                else
+                    unlink(path);
             }
         closedir(d);
     }
     rmdir(dir);
+}
+
+/* dir/site/sitecustomize.py: names the lanes after the Python threads. */
+static bool write_site(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/" SITE_DIR, dir);
+    if (mkdir(path, 0700) != 0)
+        return false;
+    snprintf(path, sizeof path, "%s/" SITE_DIR "/sitecustomize.py", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    size_t len = strlen(cpytrace_site_py);
+    bool ok = fwrite(cpytrace_site_py, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
 }
 
 /* The script of `python3 [opts] x.py`, or the module of `-m mod`; else the
@@ -745,6 +820,7 @@ int cpytrace_main(int argc, char **argv)
         return EX_IOERR;
     }
 
+    bool site = write_site(dir);
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_signal;
@@ -775,6 +851,15 @@ int cpytrace_main(int argc, char **argv)
             setenv("LD_PRELOAD", pre, 1);
         }
         setenv("GILSCOPE_DIR", dir, 1);
+        if (site) {
+            const char *pp = getenv("PYTHONPATH");
+            size_t plen = strlen(dir) + sizeof "/" SITE_DIR + (pp ? strlen(pp) + 1 : 0) + 1;
+            char *path = malloc(plen);
+            if (path) {
+                snprintf(path, plen, "%s/" SITE_DIR "%s%s", dir, pp && *pp ? ":" : "", pp ? pp : "");
+                setenv("PYTHONPATH", path, 1);
+            }
+        }
         execvp(pargv[0], pargv);
         int err = errno;
         fprintf(stderr, "gilscope trace: cannot run '%s': %s\n", pargv[0], strerror(err));

@@ -11,9 +11,16 @@ are skipped with a message), through traces read back with `gilscope stats
   - the trace's switch count equals CPython's own (gil->switch_number);
   - a sleeping thread releases the GIL before time.sleep and re-acquires it
     after (against the thread's own time.monotonic_ns stamps);
-  - switches/s with sys.setswitchinterval(0.001) are over twice those with 0.02;
+  - switches/s with sys.setswitchinterval(0.001) are over twice those with 0.1;
   - a multiprocessing fork child gets its own process and lanes;
   - a program exiting with status 3 makes `gilscope trace` exit 3;
+  - two threads releasing the GIL at every os.read: the switch count still
+    equals CPython's, acquires and releases balance, no overlap (the
+    library's one-word uncontended pairs, and the ordered stamps around them);
+  - the lanes carry the Python threads' names (name=, the default
+    "Thread-N (target)", one renamed in run(), a non-ASCII one, one that
+    ended long before exit), the main thread first, and the program's own
+    sitecustomize still runs (and is the one `import sitecustomize` gives);
   - CPython 2.7 / 3.6, when present: one "no GIL found" line, the program's status.
 
   tests/run_cpython_trace_tests.py [--gilscope BIN]
@@ -79,6 +86,44 @@ if __name__ == "__main__":
     p.start()
     p.join()
     assert p.exitcode == 0
+"""
+
+OSREAD = """
+import os, threading
+fd = os.open("/dev/zero", os.O_RDONLY)
+def reader():
+    for _ in range(20000):
+        os.read(fd, 1)
+ts = [threading.Thread(target=reader) for _ in range(2)]
+for t in ts: t.start()
+for t in ts: t.join()
+"""
+
+NAMES = """
+import os, sys, threading
+def count(n):
+    while n > 0:
+        n -= 1
+def renamer():
+    threading.current_thread().name = "renamed-in-run"
+    count(50000)
+early = threading.Thread(target=count, args=(100000,), name="early-bird")
+early.start(); early.join()
+ts = [threading.Thread(target=count, args=(100000,)),
+      threading.Thread(target=count, args=(100000,), name="worker-b"),
+      threading.Thread(target=renamer),
+      threading.Thread(target=count, args=(1000,), name="n\u00e4me \u2603")]
+for t in ts: t.start()
+for t in ts: t.join()
+import sitecustomize
+print("NAMES " + "|".join([early.name] + [t.name for t in ts]))
+print("SITE %s %s" % (os.environ.get("USER_SITE_RAN"), getattr(sitecustomize, "__file__", "")))
+print("PATH %d" % len([p for p in sys.path if "gilscope-trace" in p]))
+"""
+
+USER_SITE = """
+import os
+os.environ["USER_SITE_RAN"] = "yes"
 """
 
 EXIT3 = """
@@ -181,13 +226,13 @@ class Ctx:
             f.write(text)
         return path
 
-    def trace(self, py, script, args=(), expect_rc=0):
+    def trace(self, py, script, args=(), expect_rc=0, env=None):
         """Runs `gilscope trace -q -o T -- py script args`; returns (stats, trace path, stdout, stderr)."""
         self.n += 1
         out = os.path.join(self.scratch, "t%d.gilt" % self.n)
         cmd = [self.gilscope, "trace", "-q", "-o", out, "--", py, script] + list(args)
         p = subprocess.run(cmd, cwd=self.scratch, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+                           stderr=subprocess.PIPE, timeout=TIMEOUT, env=env)
         err = p.stderr.decode("utf-8", "replace")
         if p.returncode != expect_rc:
             raise AssertionError("%s exited %d (expected %d): %s" % (" ".join(cmd), p.returncode, expect_rc,
@@ -244,17 +289,19 @@ def check_sleep(ctx, py):
 
 def check_interval(ctx, py):
     # Switches per second of wall time, not hold medians: with two CPU-bound
-    # threads a forced switch comes about once per interval, so the rates at
-    # 1 ms and 20 ms are ~20x apart; a noisy machine (late timed waits, a
-    # descheduled waiter) moves both, never by a factor of ten.
+    # threads a forced switch comes about once per interval plus the time the
+    # waiter, its timed wait over, waits for a CPU.  On a machine with three
+    # times more runnable threads than cores that delay is 15-30 ms, and 1 ms
+    # vs 20 ms came out 59/s vs 31/s; 1 ms vs 100 ms stays apart by more than
+    # twice however late the waiter runs.
     script = ctx.script("interval.py", COUNTDOWN % 2000000)
     rate = {}
-    for iv in ("0.001", "0.02"):
+    for iv in ("0.001", "0.1"):
         s, _, _, _ = ctx.trace(py, script, [iv])
         run = s["runs"][0]
         rate[iv] = run["switches"] / max(run["wall_ns"], 1) * 1e9
-    assert rate["0.001"] > 2 * rate["0.02"], "switches/s %.0f at 0.001 vs %.0f at 0.02" % (
-        rate["0.001"], rate["0.02"])
+    assert rate["0.001"] > 2 * rate["0.1"], "switches/s %.0f at 0.001 vs %.0f at 0.1" % (
+        rate["0.001"], rate["0.1"])
 
 
 def check_fork(ctx, py):
@@ -264,6 +311,45 @@ def check_fork(ctx, py):
     child = procs[1]
     assert child["threads"] >= 3, "the child has %d lane(s), expected 3 (main + 2)" % child["threads"]
     assert s["overlap_violations"] == 0
+
+
+def check_osread(ctx, py):
+    s, _, _, _ = ctx.trace(py, ctx.script("osread.py", OSREAD))
+    run = s["runs"][0]
+    assert s["overlap_violations"] == 0, "%d overlapping holders" % s["overlap_violations"]
+    readers = workers(s)
+    assert len(readers) == 2, "expected 2 reader lanes, got %r" % [t["name"] for t in s["threads"]]
+    for t in s["threads"]:
+        rel = sum(t["releases"].values())
+        assert t["acquisitions"] == rel, "thread %s: %d acquires, %d releases" % (t["name"], t["acquisitions"], rel)
+    for t in readers:
+        assert t["acquisitions"] >= 20000, "thread %s: %d acquisitions for 20000 os.read calls" % (
+            t["name"], t["acquisitions"])
+    assert run["interp_switches"] is not None, "the interpreter's switch count was not recorded"
+    assert run["interp_switches_trace"] == run["interp_switches"], \
+        "switches: trace %d, interpreter %d" % (run["interp_switches_trace"], run["interp_switches"])
+
+
+def check_names(ctx, py):
+    site = os.path.join(ctx.scratch, "usersite")
+    os.makedirs(site, exist_ok=True)
+    with open(os.path.join(site, "sitecustomize.py"), "w") as f:
+        f.write(USER_SITE)
+    env = dict(os.environ, PYTHONPATH=site, PYTHONIOENCODING="utf-8")
+    s, _, out, err = ctx.trace(py, ctx.script("names.py", NAMES), env=env)
+    lines = dict(l.split(" ", 1) for l in out.splitlines() if " " in l)
+    expect = lines.get("NAMES", "").split("|")
+    assert len(expect) == 5, "the program printed %r" % out
+    names = [t["name"] for t in s["threads"]]
+    assert names[0] == "MainThread", "the first lane is %r, not MainThread (%r)" % (names[0], names)
+    for n in expect:
+        assert n in names, "thread name %r not among the lanes %r" % (n, names)
+    assert "renamed-in-run" in expect and "early-bird" in expect, expect
+    assert lines.get("SITE", "").split(" ")[0] == "yes", "the program's own sitecustomize did not run: %r" % out
+    assert lines["SITE"].split(" ", 1)[1] == os.path.join(site, "sitecustomize.py"), \
+        "import sitecustomize gave %r, not the program's own" % lines["SITE"]
+    assert lines.get("PATH") == "0", "gilscope's site directory left on sys.path: %r" % out
+    assert "sitecustomize" not in err, "stderr mentions sitecustomize: %r" % err[-300:]
 
 
 def check_exit3(ctx, py):
@@ -292,7 +378,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="gilscope-cpytrace-")
     ctx = Ctx(gilscope, scratch)
     checks = [("basic", check_basic), ("sleep", check_sleep), ("interval", check_interval),
-              ("fork", check_fork), ("exit3", check_exit3)]
+              ("fork", check_fork), ("exit3", check_exit3), ("osread", check_osread), ("names", check_names)]
     try:
         for label, py in found:
             for name, fn in checks:

@@ -14,12 +14,15 @@
  *   destroy_gil  cond_destroy(cond)                            -> RAW_DESTROY
  *
  * pthread_mutex_lock is not interposed: with the request stamped at the
- * first timed wait, the uncontended path costs two records (ACQ, REL) and
- * no request.  Records go to per-thread chunks of a MAP_SHARED file
+ * first timed wait, the uncontended path (a blocking call releases, then
+ * re-acquires with nobody in between) records no request, and its release
+ * and re-acquisition share one 4-byte word, stamped by two unordered TSC
+ * reads.  Records go to per-thread chunks of a MAP_SHARED file
  * ($GILSCOPE_DIR/<pid>.raw, trace/raw.h), created at the first GIL event,
  * so wrapper processes (shells) leave none; one atomic add per chunk, no
- * lock and no system call per event.  Stamps are the TSC when the kernel
- * itself uses it as its clock source (x86-64), else CLOCK_MONOTONIC.
+ * lock and no system call per event.  Stamps are the TSC when it is
+ * invariant and the kernel itself uses it as its clock source (x86-64),
+ * else CLOCK_MONOTONIC.
  *
  * Layout used (struct _gil_runtime_state, identical 3.7-3.13 on x86-64,
  * relative to `cond`): interval -32, last_holder -24, locked -16,
@@ -68,6 +71,8 @@ typedef int (*CondTimedWaitFn)(pthread_cond_t *, pthread_mutex_t *, const struct
 typedef int (*CondClockWaitFn)(pthread_cond_t *, pthread_mutex_t *, clockid_t, const struct timespec *);
 typedef int (*SetNameFn)(pthread_t, const char *);
 typedef void (*ExitFn)(int);
+typedef int (*SetEnvFn)(const char *, const char *, int);
+typedef int (*PutEnvFn)(char *);
 
 static MutexInitFn real_mutex_init;
 static CondInitFn real_cond_init;
@@ -77,6 +82,8 @@ static CondTimedWaitFn real_cond_timedwait;
 static CondClockWaitFn real_cond_clockwait;
 static SetNameFn real_setname;
 static ExitFn real__exit;
+static SetEnvFn real_setenv;
+static PutEnvFn real_putenv;
 
 /* glibc exports pthread_cond_* twice (GLIBC_2.2.5 compat, GLIBC_2.3.2):
  * CPython links against the new ones. */
@@ -97,6 +104,8 @@ static void resolve(void)
     real_cond_clockwait = (CondClockWaitFn)real_sym("pthread_cond_clockwait", NULL);
     real_setname = (SetNameFn)real_sym("pthread_setname_np", NULL);
     real__exit = (ExitFn)real_sym("_exit", NULL);
+    real_setenv = (SetEnvFn)real_sym("setenv", NULL);
+    real_putenv = (PutEnvFn)real_sym("putenv", NULL);
 }
 
 #define REAL(fn) (__builtin_expect(real_##fn != NULL, 1) ? real_##fn : (resolve(), real_##fn))
@@ -108,17 +117,22 @@ static bool use_tsc;
 static char *gils[RAW_MAX_GILS];        /* registered GILs, by the address of their cond */
 static _Atomic unsigned ngils;
 static RawHeader *hdr;                  /* the mapped file, NULL until the first event */
-static uint64_t *chunks;
+static uint32_t *chunks;
 static uint64_t base;
 static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t exit_key;
 static bool finished;
+static bool snapped[RAW_MAX_GILS];      /* switch_first read (by the GIL's holder) */
 
 typedef struct ThreadRec {
-    uint64_t *cur, *end;        /* the free part of its chunk */
+    uint32_t *cur, *end;        /* the free part of its chunk */
+    uint64_t last;              /* the clock at its chunk's last event */
+    uint32_t *rel_word;         /* its last RAW_REL's word, if one word */
     uint32_t tid;
     uint8_t held;               /* 1 + index of the GIL it holds, 0 none */
     uint8_t waiting;            /* 1 + index of the GIL it has sent RAW_REQ for */
+    uint8_t released;           /* 1 + index of the GIL it released last */
+    unsigned long rel_switch;   /* that GIL's switch_number at the release */
     bool full;                  /* the file is full: count, do not record */
     bool keyed;                 /* exit_key set: RAW_EXIT when the thread ends */
 } ThreadRec;
@@ -135,10 +149,14 @@ static uint64_t clock_ns(clockid_t id)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* An ordered read: rdtscp waits for every earlier instruction, so a stamp
+ * taken after acquiring the GIL's mutex is later than the previous holder's
+ * release stamp (taken before it unlocked).  Every record but the two of
+ * the uncontended path uses it. */
 static inline uint64_t stamp(void)
 {
 #if defined(__x86_64__)
-    if (use_tsc) {
+    if (__builtin_expect(use_tsc, 1)) {
         unsigned aux;
         return __rdtscp(&aux);
     }
@@ -146,7 +164,25 @@ static inline uint64_t stamp(void)
     return clock_ns(CLOCK_MONOTONIC);
 }
 
-/* The TSC counts time exactly when the kernel keeps CLOCK_MONOTONIC on it. */
+/* An unordered read (rdtsc: about half rdtscp's cost here), for the release
+ * and for an acquisition that follows this thread's own release with no
+ * holder in between.  rdtsc may execute early, never after a later
+ * instruction retires: a release stamp still precedes the unlock that lets
+ * the next holder in, and an early acquisition stamp only matters when
+ * another thread held the GIL meanwhile -- which gil_acquired checks before
+ * it keeps one. */
+static inline uint64_t stamp_fast(void)
+{
+#if defined(__x86_64__)
+    if (__builtin_expect(use_tsc, 1))
+        return __rdtsc();
+#endif
+    return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* The TSC counts time exactly when it is invariant (CPUID: it ticks at one
+ * rate in every P/C-state) and the kernel itself keeps CLOCK_MONOTONIC on it
+ * (it does so only while it finds the TSCs of all CPUs in step). */
 static bool tsc_usable(void)
 {
 #if defined(__x86_64__)
@@ -155,6 +191,8 @@ static bool tsc_usable(void)
         return false;
     unsigned a, b, c, d;
     if (!__get_cpuid(0x80000001, &a, &b, &c, &d) || !(d & (1u << 27)))   /* rdtscp */
+        return false;
+    if (!__get_cpuid(0x80000007, &a, &b, &c, &d) || !(d & (1u << 8)))    /* invariant TSC */
         return false;
     int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -210,7 +248,7 @@ static void file_open(void)
     RawHeader *h = p;
     memcpy(h->magic, RAW_MAGIC, sizeof h->magic);
     h->header_bytes = RAW_HEADER_BYTES;
-    h->chunk_records = RAW_CHUNK_RECORDS;
+    h->chunk_words = RAW_CHUNK_WORDS;
     h->max_chunks = nchunks;
     h->pid = (uint32_t)getpid();
     h->ppid = (uint32_t)getppid();
@@ -225,7 +263,7 @@ static void file_open(void)
         h->cmdline_len = n > 0 ? (uint32_t)n : 0;
         close(fd);
     }
-    chunks = (uint64_t *)((char *)p + RAW_HEADER_BYTES);
+    chunks = (uint32_t *)((char *)p + RAW_HEADER_BYTES);
     atomic_store_explicit((_Atomic(RawHeader *) *)&hdr, h, memory_order_release);
 }
 
@@ -255,33 +293,53 @@ static bool chunk_take(void)
         me.full = true;
         return false;
     }
-    uint64_t *c = chunks + i * RAW_CHUNK_RECORDS;
-    c[0] = (uint64_t)RAW_CHUNK_MAGIC << 32 | me.tid;
-    me.cur = c + 1;
-    me.end = c + RAW_CHUNK_RECORDS;
+    uint32_t *c = chunks + (size_t)i * RAW_CHUNK_WORDS;
+#ifdef MADV_POPULATE_WRITE
+    /* The chunk's 16 pages in one system call rather than a fault each (a
+     * fault costs microseconds in a VM; here about a fifth less). */
+    madvise(c, RAW_CHUNK_BYTES, MADV_POPULATE_WRITE);
+#endif
+    c[1] = me.tid;
+    c[0] = RAW_CHUNK_MAGIC;
+    me.cur = c + 2;
+    me.end = c + RAW_CHUNK_WORDS;
     return true;
 }
 
+/* A time pair (the stamp in full) and the event: at a chunk's start, after
+ * a gap too long for a delta, or when the chunk is full. */
 static void record_slow(unsigned kind, unsigned gil, uint64_t t)
 {
-    if (!me.full && chunk_take()) {
-        if (t < base)
-            t = base;       /* the file (and base) was created just now */
-        *me.cur++ = (uint64_t)kind << 60 | (uint64_t)gil << RAW_STAMP_BITS | ((t - base) & RAW_STAMP_MASK);
+    if (me.end - me.cur < 3 && (me.full || !chunk_take())) {
+        if (hdr)
+            atomic_fetch_add_explicit((_Atomic uint64_t *)&hdr->lost, 1, memory_order_relaxed);
         return;
     }
-    if (hdr)
-        atomic_fetch_add_explicit((_Atomic uint64_t *)&hdr->lost, 1, memory_order_relaxed);
+    if (t < base)
+        t = base;       /* the file (and base) was created just now */
+    uint64_t rel = t - base;
+    me.cur[0] = (uint32_t)RAW_TIME << 28 | (uint32_t)(rel >> 32 & 0x0FFFFFFF);
+    me.cur[1] = (uint32_t)rel;
+    me.cur[2] = (uint32_t)kind << 28 | (uint32_t)gil << RAW_DELTA_BITS;
+    me.cur += 3;
+    me.last = t;
+}
+
+/* One word: the kind, the GIL, the time since the chunk's previous event. */
+static inline void record_at(unsigned kind, unsigned gil, uint64_t t)
+{
+    uint64_t d = t - me.last;
+    if (__builtin_expect(d < RAW_DELTA_LIMIT && me.cur != me.end, 1)) {
+        *me.cur++ = (uint32_t)kind << 28 | (uint32_t)gil << RAW_DELTA_BITS | (uint32_t)d;
+        me.last = t;
+        return;
+    }
+    record_slow(kind, gil, t);
 }
 
 static inline void record(unsigned kind, unsigned gil)
 {
-    uint64_t t = stamp();
-    if (__builtin_expect(me.cur != me.end, 1)) {
-        *me.cur++ = (uint64_t)kind << 60 | (uint64_t)gil << RAW_STAMP_BITS | ((t - base) & RAW_STAMP_MASK);
-        return;
-    }
-    record_slow(kind, gil, t);
+    record_at(kind, gil, stamp());
 }
 
 static void exit_key_dtor(void *arg)
@@ -364,31 +422,142 @@ EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
     return REAL(cond_init)(c, attr);
 }
 
+/* take_gil signals switch_cond: locked = 1, last_holder and switch_number
+ * set, under the GIL's mutex. */
+static inline void gil_acquired(unsigned i)
+{
+    uint64_t t = stamp_fast();
+    unsigned long sw = gil_switch_number(gils[i]);
+    /* switch_number moves whenever a different thread state takes the GIL:
+     * unchanged since this thread's release, nobody held it in between, the
+     * unordered stamp is good and the release's word may become a pair;
+     * else stamp again, ordered. */
+    if (__builtin_expect(me.released == i + 1 && sw == me.rel_switch, 1)) {
+        uint64_t d = t - me.last;
+        uint32_t *w = me.rel_word;
+        if (w && w + 1 == me.cur && d < RAW_PAIR_ACQ_LIMIT &&
+            (*w & (RAW_DELTA_LIMIT - 1)) < RAW_PAIR_REL_LIMIT) {
+            *w = (uint32_t)RAW_PAIR << 28 | (uint32_t)i << RAW_DELTA_BITS |
+                 (*w & (RAW_DELTA_LIMIT - 1)) << RAW_PAIR_ACQ_BITS | (uint32_t)d;
+            me.last = t;
+        } else {
+            record_at(RAW_ACQ, i, t);
+        }
+    } else {
+        record_at(RAW_ACQ, i, stamp());
+    }
+    me.rel_word = NULL;
+    if (__builtin_expect(!snapped[i], 0) && hdr) {
+        gil_snapshot(i, true);
+        snapped[i] = true;
+    }
+    me.held = (uint8_t)(i + 1);
+    me.waiting = 0;
+}
+
+/* drop_gil signals cond: locked = 0, under the GIL's mutex. */
+static inline void gil_released(unsigned i)
+{
+    uint64_t t = stamp_fast();
+    me.rel_switch = gil_switch_number(gils[i]);
+    me.released = (uint8_t)(i + 1);
+    uint32_t *before = me.cur;
+    record_at(RAW_REL, i, t);
+    me.rel_word = me.cur != before ? me.cur - 1 : NULL;    /* the event is the last word */
+    me.held = 0;
+}
+
+/* The common cases of gil_acquired and gil_released without a single call,
+ * so that pthread_cond_signal saves no register: an uncontended
+ * re-acquisition (one pair word, or one word) and a release (one word),
+ * TSC stamps, the chunk not full.  false: nothing recorded, take the
+ * general way. */
+static inline bool gil_acquired_fast(unsigned i)
+{
+#if defined(__x86_64__)
+    if (__builtin_expect(!use_tsc, 0))
+        return false;
+    uint64_t t = __rdtsc();
+    if (__builtin_expect(me.released != i + 1 || gil_switch_number(gils[i]) != me.rel_switch || !snapped[i], 0))
+        return false;
+    uint64_t d = t - me.last;
+    uint32_t *w = me.rel_word;
+    if (__builtin_expect(w && w + 1 == me.cur && d < RAW_PAIR_ACQ_LIMIT &&
+                         (*w & (RAW_DELTA_LIMIT - 1)) < RAW_PAIR_REL_LIMIT, 1))
+        *w = (uint32_t)RAW_PAIR << 28 | (uint32_t)i << RAW_DELTA_BITS |
+             (*w & (RAW_DELTA_LIMIT - 1)) << RAW_PAIR_ACQ_BITS | (uint32_t)d;
+    else if (d < RAW_DELTA_LIMIT && me.cur != me.end)
+        *me.cur++ = (uint32_t)RAW_ACQ << 28 | (uint32_t)i << RAW_DELTA_BITS | (uint32_t)d;
+    else
+        return false;
+    me.last = t;
+    me.rel_word = NULL;
+    me.held = (uint8_t)(i + 1);
+    me.waiting = 0;
+    return true;
+#else
+    (void)i;
+    return false;
+#endif
+}
+
+static inline bool gil_released_fast(unsigned i)
+{
+#if defined(__x86_64__)
+    if (__builtin_expect(!use_tsc, 0))
+        return false;
+    uint64_t t = __rdtsc();
+    uint64_t d = t - me.last;
+    if (__builtin_expect(d >= RAW_DELTA_LIMIT || me.cur == me.end, 0))
+        return false;
+    me.rel_switch = gil_switch_number(gils[i]);
+    me.released = (uint8_t)(i + 1);
+    me.rel_word = me.cur;
+    *me.cur++ = (uint32_t)RAW_REL << 28 | (uint32_t)i << RAW_DELTA_BITS | (uint32_t)d;
+    me.last = t;
+    me.held = 0;
+    return true;
+#else
+    (void)i;
+    return false;
+#endif
+}
+
+static __attribute__((noinline)) int cond_signal_slow(pthread_cond_t *c, unsigned i, bool acquired)
+{
+    if (acquired)
+        gil_acquired(i);
+    else
+        gil_released(i);
+    return REAL(cond_signal)(c);
+}
+
+static __attribute__((noinline)) int cond_signal_unresolved(pthread_cond_t *c)
+{
+    resolve();
+    return real_cond_signal(c);
+}
+
 EXPORT int pthread_cond_signal(pthread_cond_t *c)
 {
     unsigned n = atomic_load_explicit(&ngils, memory_order_relaxed);
     for (unsigned i = 0; i < n; i++) {
         char *g = gils[i];
         if ((char *)c == g + OFF_SWITCH_COND) {
-            /* take_gil: locked = 1, last_holder, switch_number done */
-            bool first = !hdr;
-            record(RAW_ACQ, i);
-            if (first || !(hdr && (hdr->switch_known[i] & 1)))
-                gil_snapshot(i, true);
-            me.held = (uint8_t)(i + 1);
-            me.waiting = 0;
+            if (!gil_acquired_fast(i))
+                return cond_signal_slow(c, i, true);
             break;
         }
         if ((char *)c == g) {
-            /* drop_gil: locked = 0 under the mutex */
-            if (me.held == i + 1) {
-                record(RAW_REL, i);
-                me.held = 0;
-            }
+            if (me.held == i + 1 && !gil_released_fast(i))
+                return cond_signal_slow(c, i, false);
             break;
         }
     }
-    return REAL(cond_signal)(c);
+    CondFn real = real_cond_signal;
+    if (__builtin_expect(!real, 0))
+        return cond_signal_unresolved(c);
+    return real(c);
 }
 
 /* take_gil's wait on cond: a request at the first one, then its outcome. */
@@ -493,6 +662,65 @@ EXPORT int pthread_setname_np(pthread_t t, const char *name)
     return rc;
 }
 
+/* ---- thread names ------------------------------------------------------------ */
+
+/* CPython before 3.14 names no OS thread.  `gilscope trace`'s sitecustomize
+ * (trace/site.h) calls os.putenv(RAW_NAME_KEY, Thread.name) in each thread
+ * as it starts (and ends, if renamed): posix.putenv calls setenv (3.9+) or
+ * putenv (3.7, 3.8) without releasing the GIL, and nothing else.  The name
+ * goes into the calling thread's chunk; the variable is not set. */
+
+static void name_record(const char *name, size_t len)
+{
+    if (len > RAW_NAME_MAX) {
+        len = RAW_NAME_MAX;
+        while (len > 0 && ((unsigned char)name[len] & 0xC0) == 0x80)
+            len--;      /* not inside a UTF-8 sequence */
+    }
+    unsigned words = 1 + (unsigned)(len + 3) / 4;
+    if (!enabled || finished || atomic_load_explicit(&ngils, memory_order_relaxed) == 0)
+        return;
+    if (me.end - me.cur < words) {
+        if (me.full || !chunk_take())
+            return;
+        /* A new chunk starts with a time pair, the deltas' origin. */
+        uint64_t t = stamp();
+        if (t < base)
+            t = base;
+        me.cur[0] = (uint32_t)RAW_TIME << 28 | (uint32_t)((t - base) >> 32 & 0x0FFFFFFF);
+        me.cur[1] = (uint32_t)(t - base);
+        me.cur += 2;
+        me.last = t;
+    }
+    uint32_t *w = me.cur;
+    memset(w + 1, 0, (words - 1) * 4);
+    memcpy(w + 1, name, len);
+    /* The header last: a process killed before it leaves a zero word, the
+     * chunk's end. */
+    atomic_signal_fence(memory_order_release);
+    w[0] = (uint32_t)RAW_NAME << 28 | (uint32_t)len;
+    me.cur += words;
+}
+
+EXPORT int setenv(const char *key, const char *value, int overwrite)
+{
+    if (enabled && key && strcmp(key, RAW_NAME_KEY) == 0) {
+        name_record(value, strlen(value));
+        return 0;
+    }
+    return REAL(setenv)(key, value, overwrite);
+}
+
+EXPORT int putenv(char *kv)
+{
+    static const char key[] = RAW_NAME_KEY "=";
+    if (enabled && strncmp(kv, key, sizeof key - 1) == 0) {
+        name_record(kv + sizeof key - 1, strlen(kv + sizeof key - 1));
+        return 0;
+    }
+    return REAL(putenv)(kv);
+}
+
 /* ---- start, fork, exit -------------------------------------------------------- */
 
 /* A CPython that never showed a GIL leaves $GILSCOPE_DIR/<pid>.nogil with
@@ -562,6 +790,7 @@ static void after_fork_child(void)
         munmap(h, RAW_HEADER_BYTES + h->max_chunks * RAW_CHUNK_BYTES);
     chunks = NULL;
     memset(&me, 0, sizeof me);
+    memset(snapped, 0, sizeof snapped);
     pthread_mutex_init(&open_mu, NULL);
     finished = false;
 }
