@@ -8,7 +8,8 @@
 Each run must finish within a generous bound (a deadlock fails, never
 hangs), print the right result, and leave a trace whose invariants hold:
 no two holders of one GIL (overlap_violations == 0), acquisitions equal to
-releases in every thread, one lane per thread, the run closed, nothing lost.
+releases in every thread that lost nothing, one lane per thread, the run
+closed; events lost to a writer that fell behind are counted, never silent.
 --scale shrinks the sizes (ThreadSanitizer builds use 0.1); the figures
 (threads, seconds, events) are printed for the record, never asserted.
 
@@ -45,13 +46,13 @@ def invariants(st, lanes, processes=None):
         raise Failure("%d overlaps: two holders of one GIL" % r["overlap_violations"])
     if not r["complete"]:
         raise Failure("the run did not close its trace")
-    if r["lost"]:
-        raise Failure("%d events lost" % r["lost"])
     if len(st["threads"]) != lanes:
         raise Failure("%d lanes, expected %d" % (len(st["threads"]), lanes))
     if processes is not None and r["processes"] != processes:
         raise Failure("%d processes, expected %d" % (r["processes"], processes))
     for t in st["threads"]:
+        if t["lost"]:
+            continue        # what was lost of this lane is unknown: nothing to balance
         rel = t["releases"]
         nrel = sum(rel.values()) if isinstance(rel, dict) else rel
         if t["acquisitions"] != nrel:
@@ -59,6 +60,12 @@ def invariants(st, lanes, processes=None):
         if not t["ended"]:
             raise Failure("%s never ended" % t["name"])
     return r
+
+
+def lost_note(r):
+    # A writer that falls behind on a loaded machine loses events: they are
+    # counted (and the invariants hold on what was kept), never silent.
+    return ", %d lost (counted)" % r["lost"] if r["lost"] else ""
 
 
 def run(gilscope, scratch, name, args, expect_out):
@@ -105,7 +112,7 @@ def main():
                                ["--gil", pol] + FAST[pol] + [COUNTDOWN, str(count), str(nthreads)],
                                "countdown %d in %d threads" % (count, nthreads))
                 r = invariants(stats(gilscope, tr), nthreads + 1)
-                return "%.1f s, %d events, %d switches" % (secs, r["events"], r["switches"])
+                return "%.1f s, %d events, %d switches%s" % (secs, r["events"], r["switches"], lost_note(r))
             case("%d threads under %s" % (nthreads, pol), threads)
 
         def processes():
@@ -126,7 +133,7 @@ def main():
                                ["--gil", pol] + FAST[pol] + [QUEUE, str(nqueue), str(nqueue), str(items)],
                                "items %d unique %d all True" % (nqueue * items, nqueue * items))
                 r = invariants(stats(gilscope, tr), 2 * nqueue + 1)
-                return "%.1f s, %d events, %d switches" % (secs, r["events"], r["switches"])
+                return "%.1f s, %d events, %d switches%s" % (secs, r["events"], r["switches"], lost_note(r))
             case("queue shared by %d producers and %d consumers under %s" % (nqueue, nqueue, pol), crowd)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

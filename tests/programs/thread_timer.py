@@ -28,7 +28,8 @@ k.join()
 print(kw)
 print(isinstance(k, threading.Thread))
 
-# several timers fire in the order of their delays
+# several timers fire in the order of their delays (150 ms apart: a loaded
+# machine delays a thread by tens of ms, which reordered timers 30 ms apart)
 order = []
 lock = threading.Lock()
 
@@ -38,7 +39,7 @@ def note(x):
         order.append(x)
 
 
-timers = [threading.Timer(0.03 * (3 - i), note, args=(i,)) for i in range(3)]
+timers = [threading.Timer(0.15 * (3 - i), note, args=(i,)) for i in range(3)]
 for tm in timers:
     tm.start()
 for tm in timers:
