@@ -11,7 +11,7 @@
   - a full disk (a 256 KiB tmpfs, when this machine lets us mount one): the
     same;
   - deliberately tiny tracer buffers (--trace-buffers): the loss is counted in
-    the trace, said by `stats` and never deadlocks.
+    the trace, said by `stats` and the chart, and never deadlocks.
 
   tests/run_fault_tests.py [--gilscope BIN]
 
@@ -190,6 +190,14 @@ def t_tiny_buffers(g, scratch):
             raise Failure("--trace-buffers %d: stats does not report the loss" % n)
         if st["runs"][0]["overlap_violations"]:
             raise Failure("--trace-buffers %d: overlapping holders" % n)
+        svg = os.path.join(scratch, "tiny%d.svg" % n)
+        e = subprocess.run([g, "export", trace, "-o", svg], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+        if e.returncode != 0:
+            raise Failure("--trace-buffers %d: export failed: %s" % (n, e.stderr.decode()[-300:]))
+        with open(svg, encoding="utf-8") as f:
+            if "events lost" not in f.read():
+                raise Failure("--trace-buffers %d: the chart does not say events were lost" % n)
         notes.append("%d: %d lost" % (n, lost))
     return ", ".join(notes)
 

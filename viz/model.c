@@ -976,6 +976,20 @@ Model *model_builder_finish(ModelBuilder *b)
         }
         if (base == UINT64_MAX)
             base = last = 0;
+        /* A thread known by name or one instant only (its other events lost:
+         * no buffer was free) is unknown for the whole run when the run lost events
+         * or never closed: one gap across the pane, not an empty lane. */
+        for (size_t l = 0; l < p->nlanes; l++) {
+            ModelLaneStore *s = p->lanes[l].store_;
+            if (s->n > 1 || s->b.first_ns != s->b.last_ns || last <= base || (!bp->lost && bp->complete))
+                continue;
+            s->n = 0;           /* at most one instant of it is known */
+            s->b.cur_t = 0;
+            st_push(s, base, 0, SB(MS_GAP, 0));
+            s->start = base;
+            s->end = last;
+            p->lanes[l].cut = true;
+        }
         /* A thread whose end is missing (its process never closed, or closed
          * with it unfinished) is unknown from its last event to the end of
          * the run: a gap, never a silent end. */
