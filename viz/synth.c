@@ -400,7 +400,7 @@ int synth_main(int argc, char **argv)
 {
     uint64_t events = 0, threads = 0, procs = 1, seed = 1;
     const char *policy = "newgil", *out = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {    /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf("usage: gilscope synth --events N --threads K [--processes P] [--policy P] [--seed S] -o F.gilt\n"
@@ -431,7 +431,6 @@ int synth_main(int argc, char **argv)
         } else {
             return synth_usage("unknown option");
         }
-        i++;
     }
     if (!events || !threads || !out)
         return synth_usage("--events, --threads and -o are required");
