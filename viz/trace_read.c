@@ -374,7 +374,8 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
         l->ev = mem_realloc(l->ev, cap * sizeof *l->ev);
         l->cap_ = cap;
     }
-    TraceEvent *out = r->sink ? r->scratch : l->ev + l->nev;
+    /* (n may be 0 with no array yet: no arithmetic on a null pointer) */
+    TraceEvent *out = r->sink ? r->scratch : l->ev ? l->ev + l->nev : NULL;
     uint64_t lost = 0;
     for (uint64_t i = 0; i < n; i++) {
         if (c.p >= c.end)
