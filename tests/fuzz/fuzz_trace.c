@@ -114,9 +114,13 @@ static void model_from_file(const uint8_t *data, size_t size)
         model_pane_ticks_at(pn, 0);
         model_pane_ticks_at(pn, pn->wall_ns / 2);
         model_pane_ticks_at(pn, UINT64_MAX);
+        if (pn->wall_ns)
+            check(model_pane_ticks_at(pn, pn->wall_ns - 1) <= pn->total_ticks, "ticks within the total");
         model_pane_ns_at_ticks(pn, 0);
         model_pane_ns_at_ticks(pn, pn->total_ticks / 2);
         model_pane_ns_at_ticks(pn, UINT64_MAX);
+        if (pn->total_ticks)
+            check(model_pane_ns_at_ticks(pn, pn->total_ticks - 1) <= pn->wall_ns, "time within the pane");
     }
     char head[256];
     model_headline(m, head, sizeof head);
