@@ -3,7 +3,8 @@
  * and compiler) on arbitrary bytes.  Nothing is executed.
  *
  * Each input runs the lexer alone to its end, then compile_module (which
- * parses and compiles).  Every allocation is released before returning, so
+ * parses and compiles), then the disassembler of `gilscope run --dis` over
+ * the code made.  Every allocation is released before returning, so
  * LeakSanitizer's reports are real leaks; on top of that, objects are
  * counted: after the code object is released, every object the compiler made
  * must be gone again except interned strings (immortal by design), or the
@@ -23,6 +24,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static Vm *vm;
+static FILE *devnull;
 
 static size_t mortal_objects(void)
 {
@@ -58,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!vm)
         vm = vm_new(&(VmConfig){0});
+    if (!devnull && !(devnull = fopen("/dev/null", "w")))
+        abort();
     const char *src = (const char *)data;
     lex_all(src, size);
 
@@ -66,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&err, 0, sizeof err);
     Code *code = compile_module(vm, "<fuzz>", src, size, &err);
     if (code) {
+        /* `gilscope run --dis`: the disassembler walks every code object */
+        code_disassemble(vm->main, code, devnull);
         obj_decref(&code->obj);
     } else {
         /* A failed compile must say why, with a position. */

@@ -12,7 +12,8 @@ bench/programs, interp/lib) for `compile`; small traces recorded with
 tests/fuzz/seeds/replay and those the viewer tests write, for `replay`;
 data/experiments/*.ini for `preset`.  What the fuzzer finds beyond them is
 kept in BINDIR/corpus/TARGET/ (not committed), so runs build on each other.
-Executions are added up per target in BINDIR/corpus/TARGET.execs.
+Executions are added up per target in BINDIR/corpus/TARGET.execs.  A
+tests/fuzz/fuzz_TARGET.dict (keywords, keys, operators) is passed as -dict.
 
 A crash, a timeout (an input taking over --timeout seconds), a leak or an
 out-of-memory is written to BINDIR/artifacts/TARGET/ and fails the run.  To
@@ -110,11 +111,11 @@ def trace_seeds(dst, gilscope):
 
 def replay_seeds(dst):
     n = copy_seeds(dst, ["tests/fuzz/seeds/replay/*"], MAX_LEN["replay"])
-    # the scripts the viewer tests write: script="..." string literals
+    # the scripts the viewer tests replay: r.view([...], "SCRIPT" ...) literals
     src = os.path.join(ROOT, "tests", "run_viewer_tests.py")
     if os.path.exists(src):
         text = open(src, encoding="utf-8").read()
-        for i, m in enumerate(re.finditer(r'script="((?:[^"\\]|\\.)*)"', text)):
+        for i, m in enumerate(re.finditer(r'\.view\(\[[^\]]*\],\s*"((?:[^"\\]|\\.)*)"', text)):
             try:
                 body = bytes(m.group(1), "utf-8").decode("unicode_escape")
             except UnicodeDecodeError:
@@ -170,6 +171,9 @@ def fuzz(name, binary, bindir, seconds, gilscope, quiet):
     cmd = [binary, corpus, seeds, "-max_total_time=%d" % seconds, "-max_len=%d" % MAX_LEN[name],
            "-timeout=%d" % TIMEOUT[name], "-rss_limit_mb=2048", "-print_final_stats=1",
            "-artifact_prefix=" + artifacts]
+    dict_file = os.path.join(ROOT, "tests", "fuzz", "fuzz_%s.dict" % name)
+    if os.path.exists(dict_file):
+        cmd.append("-dict=" + dict_file)
     log = os.path.join(bindir, "fuzz_%s.log" % name)
     with open(log, "wb") as f:
         p = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=seconds * 3 + 300)
