@@ -926,7 +926,11 @@ void model_free(Model *m)
  * batches of decoded events to a feeder thread that turns them into
  * intervals.  Two buffers: the reader fills one while the feeder drains
  * the other.  Each lane's events stay in file order (one feeder). */
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define FEED_BATCH 65536
+#else
+#define FEED_BATCH 64           /* the fuzz build: small inputs hand batches over too */
+#endif
 
 typedef struct FeedItem {
     ModelLaneStore *s;
