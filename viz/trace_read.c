@@ -158,6 +158,8 @@ typedef struct Reader {
     TraceEvent *scratch;
     size_t scratch_cap;
     struct IdSlot *ids;         /* runs, processes and lanes by id (see id_find) */
+    uint64_t crc_work;          /* payload bytes checksummed so far (see payload_crc) */
+    uint32_t *crc_prefix;       /* crc_prefix[k] = CRC of buf[0 .. k * CRC_BLOCK), once built */
     size_t ids_cap, ids_n;
 } Reader;
 
@@ -527,7 +529,49 @@ typedef struct Frame {
     uint64_t run_id;
 } Frame;
 
-static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
+/* The CRC of buf[a, b).  A damaged file can hold a valid frame every 32
+ * bytes, each claiming the rest of the file as its payload: checking each
+ * payload in full would take time quadratic in the file's size.  Once the
+ * bytes checksummed pass a few times the file's size, CRCs of the prefixes
+ * at every CRC_BLOCK bytes are made (one pass, len / 256 bytes), and a long
+ * range costs two partial blocks and crc32_combine: CRC(B) = CRC(AB) ^
+ * crc32_combine(CRC(A), 0, |B|), the CRC being affine. */
+#define CRC_BLOCK 1024u
+
+static uint32_t payload_crc(Reader *r, size_t a, size_t b)
+{
+    const uint8_t *buf = r->buf;
+    if (!r->crc_prefix) {
+        r->crc_work += b - a;
+        if (r->crc_work <= 4 * (uint64_t)r->len + (1u << 20))
+            return (uint32_t)crc32(0L, buf + a, (uInt)(b - a));
+        size_t nb = r->len / CRC_BLOCK;
+        r->crc_prefix = mem_alloc((nb + 1) * sizeof *r->crc_prefix);
+        uLong c = 0;
+        r->crc_prefix[0] = 0;
+        for (size_t k = 1; k <= nb; k++) {
+            c = crc32(c, buf + (k - 1) * CRC_BLOCK, CRC_BLOCK);
+            r->crc_prefix[k] = (uint32_t)c;
+        }
+    }
+    size_t ka = (a + CRC_BLOCK - 1) / CRC_BLOCK, kb = b / CRC_BLOCK;
+    if (ka >= kb)
+        return (uint32_t)crc32(0L, buf + a, (uInt)(b - a));
+    size_t m0 = ka * CRC_BLOCK, m1 = kb * CRC_BLOCK;
+    uLong head = crc32(0L, buf + a, (uInt)(m0 - a));
+    uLong mid = r->crc_prefix[kb] ^ crc32_combine(r->crc_prefix[ka], 0, (z_off_t)(m1 - m0));
+    uLong tail = crc32(0L, buf + m1, (uInt)(b - m1));
+    return (uint32_t)crc32_combine(crc32_combine(head, mid, (z_off_t)(m1 - m0)), tail, (z_off_t)(b - m1));
+}
+
+/* Magic and frame CRC: a frame is there (its payload not checked). */
+static bool frame_valid(const Reader *r, size_t off)
+{
+    const uint8_t *p = r->buf + off;
+    return r->len - off >= FRAME_SIZE && memcmp(p, "GILT", 4) == 0 && rd32(p + 28) == (uint32_t)crc32(0L, p, 28);
+}
+
+static FrameCheck frame_check(Reader *r, size_t off, Frame *f)
 {
     size_t left = r->len - off;
     if (left < FRAME_SIZE)
@@ -544,12 +588,13 @@ static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
         return FRAME_VERSION;
     if (f->len > left - FRAME_SIZE)
         return FRAME_CUT;
-    if (rd32(p + 24) != (uint32_t)crc32(0L, p + FRAME_SIZE, f->len))
+    if (rd32(p + 24) != payload_crc(r, off + FRAME_SIZE, off + FRAME_SIZE + f->len))
         return FRAME_PAYLOAD_BAD;
     return FRAME_OK;
 }
 
-/* The offset of the next valid frame after `from`, or len if none. */
+/* The offset of the next valid frame after `from` (magic and frame CRC: its
+ * payload may be cut or damaged, scan() says which), or len if none. */
 static size_t resync(const Reader *r, size_t from)
 {
     for (size_t off = from; off + FRAME_SIZE <= r->len; off++) {
@@ -557,9 +602,7 @@ static size_t resync(const Reader *r, size_t from)
         if (!hit)
             break;
         off = (size_t)(hit - r->buf);
-        Frame f;
-        FrameCheck fc = frame_check(r, off, &f);
-        if (fc != FRAME_BAD && fc != FRAME_SHORT)
+        if (frame_valid(r, off))
             return off;
     }
     return r->len;
@@ -767,6 +810,7 @@ static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, T
         fail(&r, 0, false, "no readable chunk%s", tf->truncated ? " (truncated)" : "");
     free(r.scratch);
     free(r.ids);
+    free(r.crc_prefix);
     if (r.fatal) {
         trace_file_free(tf);
         return TRACE_READ_EFORMAT;
