@@ -248,6 +248,88 @@ SUITE_CMD_faults  = $(PYTHON) tests/run_fault_tests.py --gilscope $(BIN)
 SUITE_CMD_stress  = $(PYTHON) tests/run_stress_tests.py --gilscope $(BIN) --scale $(GIL_SCALE)
 SUITE_ARGS := $(foreach s,$(filter gil cpython modes bench export viewer bad faults stress,$(SUITES)),--suite "$(SUITE_CMD_$(s))")
 
+# ==== fuzzing (libFuzzer) -- begin ============================================
+#   make fuzz FUZZ_SECONDS=N   build every tests/fuzz/fuzz_*.c target and run
+#                              each for N seconds (default 60), printing its
+#                              executions; a crash, hang or leak fails it.
+# The targets: compile (lexer, parser, compiler on any bytes), trace (any
+# bytes as a .gilt: reader, stats, viewer model), replay (the viewer's replay
+# scripts), preset (experiment presets).  Objects go to build/fuzz/, compiled
+# by clang with -fsanitize=fuzzer-no-link,address,undefined; seeds, corpora
+# and crash inputs are in build/fuzz/ too (tests/fuzz/run_fuzz.py).
+#
+# The `fuzz` suite of `make test` runs each target for FUZZ_SUITE_SECONDS
+# (7: about 30 s in all) and replays every input kept under
+# tests/fuzz-regressions/TARGET/.  It is in the default SUITES of the normal
+# build only: the fuzz build is ASan+UBSan already, whatever SANITIZER says,
+# so `make test SANITIZER=address|undefined` would only repeat it, and
+# ThreadSanitizer cannot be combined with AddressSanitizer.  SUITES=fuzz asks
+# for it explicitly under any SANITIZER.
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_SUITE_SECONDS ?= 7
+FUZZ_BUILD    := build/fuzz
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   := -std=c11 $(WARNINGS) -O1 -g -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION $(FUZZ_SAN) -fsanitize=fuzzer-no-link -pthread $(PKG_CFLAGS) $(CFLAGS)
+FUZZ_LDFLAGS  := -g $(FUZZ_SAN) -fsanitize=fuzzer -pthread $(LDFLAGS)
+FUZZ_OBJS     := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(filter-out main.c,$(SRCS)))
+FUZZ_NAMES    := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_FLAGS_FILE := $(FUZZ_BUILD)/flags
+FUZZ_FLAGS_NOW  := $(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) $(ALL_LDLIBS)
+
+ifeq ($(origin SUITES),file)
+ifeq ($(SANITIZER),)
+SUITES += fuzz
+endif
+endif
+SUITE_CMD_fuzz = $(PYTHON) tests/fuzz/run_fuzz.py --suite --bindir $(FUZZ_BUILD) --gilscope $(BIN) \
+	--seconds $(FUZZ_SUITE_SECONDS)
+ifneq ($(filter fuzz,$(SUITES)),)
+SUITE_ARGS += --suite "$(SUITE_CMD_fuzz)"
+test: $(FUZZ_BINS)
+endif
+
+# `make fuzz` alone installs what is missing (clang, libclang-rt) as `make test` does.
+ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
+ifeq ($(filter test demo bench deps,$(MAKECMDGOALS)),)
+FUZZ_DEPS_RC := $(shell scripts/deps.sh 1>&2; echo $$?)
+ifneq ($(FUZZ_DEPS_RC),0)
+$(error scripts/deps.sh failed (see above))
+endif
+endif
+endif
+ifneq ($(filter fuzz fuzz-build test,$(MAKECMDGOALS)),)
+ifneq ($(strip $(FUZZ_FLAGS_NOW)),$(strip $(file <$(FUZZ_FLAGS_FILE))))
+$(shell mkdir -p $(FUZZ_BUILD))
+$(file >$(FUZZ_FLAGS_FILE),$(FUZZ_FLAGS_NOW))
+endif
+endif
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) $(BIN)
+	$(Q)$(PYTHON) tests/fuzz/run_fuzz.py --bindir $(FUZZ_BUILD) --gilscope $(BIN) --seconds $(FUZZ_SECONDS)
+
+$(FUZZ_BUILD)/%.o: %.c $(FUZZ_FLAGS_FILE)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/interp/pylib.o: $(wildcard interp/lib/*.py)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(FUZZ_FLAGS_FILE)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d $< $(FUZZ_OBJS) -o $@ \
+		$(FUZZ_LDFLAGS) $(ALL_LDLIBS)
+
+# (the objects are no intermediate files to delete after linking)
+.SECONDARY: $(FUZZ_OBJS)
+$(FUZZ_FLAGS_FILE): ;
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+# ==== fuzzing (libFuzzer) -- end ==============================================
+
 # fontconfig's process-lifetime caches are not leaks of ours (tests/lsan.supp).
 TEST_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 

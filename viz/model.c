@@ -36,7 +36,11 @@
 #define DETAIL_NONE 7
 #define SB_CONTENDED 0x40
 #define SB_SWITCHED 0x80
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define TICKS_MAP 65536
+#else
+#define TICKS_MAP 1024      /* the fuzz build: the same code, a cheaper fixed cost per pane */
+#endif
 #define TIX_PER 8          /* intervals per time-index entry, on average */
 
 #define SB(state, detail) ((uint8_t)((state) | ((detail) << 3)))
@@ -752,10 +756,32 @@ static void switches_mark(ModelLane *lanes, size_t n)
     }
 }
 
-/* Cumulative ticks of all lanes at TICKS_MAP + 1 evenly spaced times. */
+/* A double to uint64_t, saturating (a plain cast of a value >= 2^64, which
+ * rounding can produce from times and tick counts near 2^64, is undefined). */
+static uint64_t u64_of(double x)
+{
+    if (!(x > 0))
+        return 0;
+    if (x >= 18446744073709551616.0)
+        return UINT64_MAX;
+    return (uint64_t)x;
+}
+
+/* Cumulative ticks of all lanes at S + 1 evenly spaced times: S is
+ * TICKS_MAP, or for a pane of few intervals 16 per interval but at least
+ * TICKS_MAP_MIN (a file of thousands of one-event runs made thousands of
+ * 512 KB maps: 10,000 runs in 430 KB took 5 GB and 40 s to export). */
+#define TICKS_MAP_MIN 1024
 static void ticks_map_build(ModelPane *p)
 {
-    size_t S = TICKS_MAP;
+    size_t nint = 0;
+    for (size_t l = 0; l < p->nlanes; l++)
+        nint += p->lanes[l].store_->n;
+    size_t S = TICKS_MAP_MIN;
+    while (S < TICKS_MAP && S / 16 < nint)
+        S *= 2;
+    if (S > TICKS_MAP)
+        S = TICKS_MAP;
     uint64_t *map = mem_calloc(S + 1, sizeof *map);
     double step = (double)p->wall_ns / (double)S;
     for (size_t l = 0; l < p->nlanes; l++) {
@@ -765,9 +791,7 @@ static void ticks_map_build(ModelPane *p)
         size_t i = 0;
         uint64_t t0 = st_t(s, 0), t1 = st_t(s, 1);
         for (size_t k = 0; k <= S; k++) {
-            uint64_t t = s->base + (uint64_t)(step * (double)k);
-            if (k == S)
-                t = s->base + p->wall_ns;
+            uint64_t t = s->base + (k == S ? p->wall_ns : u64_of(step * (double)k));
             if (t < s->start)
                 continue;
             while (i + 1 < s->n && t1 <= t) {
@@ -780,7 +804,8 @@ static void ticks_map_build(ModelPane *p)
                 done = s->end_ticks;
             } else if (SB_STATE(s->sb[i]) == MS_RUNNING && t1 > t0) {
                 uint64_t k1 = st_k(s, i + 1);
-                done = k0 + (k1 > k0 ? (uint64_t)((double)(k1 - k0) * (double)(t - t0) / (double)(t1 - t0)) : 0);
+                uint64_t dk = k1 > k0 ? u64_of((double)(k1 - k0) * (double)(t - t0) / (double)(t1 - t0)) : 0;
+                done = k0 + (dk < k1 - k0 ? dk : k1 - k0);
             } else {
                 done = k0;
             }
@@ -1501,10 +1526,15 @@ uint64_t model_pane_ticks_at(const ModelPane *p, uint64_t ns)
     if (ns >= p->wall_ns)
         return p->ticks_map_[p->nticks_map_ - 1];
     double f = (double)ns * (double)(p->nticks_map_ - 1) / (double)p->wall_ns;
-    size_t k = (size_t)f;
+    /* ns < wall_ns, but near 2^53 and above the division can round f up to
+     * the last point: stay on the last segment */
+    size_t k = f < (double)(p->nticks_map_ - 2) ? (size_t)f : p->nticks_map_ - 2;
     double frac = f - (double)k;
+    if (frac > 1)
+        frac = 1;
     uint64_t a = p->ticks_map_[k], b = p->ticks_map_[k + 1];
-    return a + (uint64_t)((double)(b - a) * frac);
+    uint64_t d = u64_of((double)(b - a) * frac);
+    return a + (d < b - a ? d : b - a);
 }
 
 uint64_t model_pane_ns_at_ticks(const ModelPane *p, uint64_t ticks)
@@ -1527,7 +1557,8 @@ uint64_t model_pane_ns_at_ticks(const ModelPane *p, uint64_t ticks)
         return 0;
     double step = (double)p->wall_ns / (double)(n - 1);
     double frac = m[lo] > m[lo - 1] ? (double)(ticks - m[lo - 1]) / (double)(m[lo] - m[lo - 1]) : 0;
-    return (uint64_t)(step * ((double)(lo - 1) + frac));
+    uint64_t ns = u64_of(step * ((double)(lo - 1) + frac));
+    return ns < p->wall_ns ? ns : p->wall_ns;
 }
 
 char *model_headline(const Model *m, char *buf, size_t size)

@@ -429,7 +429,7 @@ int synth_main(int argc, char **argv)
 {
     uint64_t events = 0, threads = 0, procs = 1, seed = 1, drop_chunks = 0, lose = 0;
     const char *policy = "newgil", *out = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {    /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf("usage: gilscope synth --events N --threads K [--processes P] [--policy P] [--seed S]\n"
@@ -470,7 +470,6 @@ int synth_main(int argc, char **argv)
         } else {
             return synth_usage("unknown option");
         }
-        i++;
     }
     if (!events || !threads || !out)
         return synth_usage("--events, --threads and -o are required");

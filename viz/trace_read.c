@@ -234,7 +234,70 @@ typedef struct Reader {
     uint64_t *pre_off;          /* chunks whose payload CRC was checked ahead (ascending offsets)... */
     uint8_t *pre_ok;            /* ...and whether it matched */
     size_t npre;
+    struct IdSlot *ids;         /* runs, processes and lanes by id (see id_find) */
+    uint64_t crc_work;          /* payload bytes checksummed so far (see payload_crc) */
+    uint32_t *crc_prefix;       /* crc_prefix[k] = CRC of buf[0 .. k * CRC_BLOCK), once built */
+    size_t ids_cap, ids_n;
 } Reader;
+
+/* An index of runs (by run id), processes (by run and pid) and lanes (by
+ * run, process and tid), so that a file of many thousands of them reads in
+ * linear time rather than searching the arrays for each chunk.  Open
+ * addressing; `val` is an index into the array the key names. */
+typedef struct IdSlot {
+    uint64_t a, b;              /* run id, 0 | kind << 62 | run index, pid | kind << 62 | run index, tid */
+    uint64_t c;                 /* UINT64_MAX (runs) | 0 (processes) | process index (lanes) */
+    size_t val;
+    bool used;
+} IdSlot;
+
+enum { ID_PROC = 1, ID_LANE = 2 };
+
+static size_t id_hash(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full ^ c * 0x165667B19E3779F9ull;
+    return (size_t)(h ^ h >> 29);
+}
+
+/* The slot of (a, b, c): the one holding it, or the empty one to fill. */
+static IdSlot *id_find(Reader *r, uint64_t a, uint64_t b, uint64_t c)
+{
+    if (2 * (r->ids_n + 1) > r->ids_cap) {
+        size_t cap = r->ids_cap ? 2 * r->ids_cap : 64;
+        IdSlot *old = r->ids, *ids = mem_calloc(cap, sizeof *ids);
+        for (size_t i = 0; i < r->ids_cap; i++) {
+            if (!old[i].used)
+                continue;
+            size_t j = id_hash(old[i].a, old[i].b, old[i].c) & (cap - 1);
+            while (ids[j].used)
+                j = (j + 1) & (cap - 1);
+            ids[j] = old[i];
+        }
+        free(old);
+        r->ids = ids;
+        r->ids_cap = cap;
+    }
+    size_t j = id_hash(a, b, c) & (r->ids_cap - 1);
+    while (r->ids[j].used && !(r->ids[j].a == a && r->ids[j].b == b && r->ids[j].c == c))
+        j = (j + 1) & (r->ids_cap - 1);
+    return &r->ids[j];
+}
+
+static void id_add(Reader *r, IdSlot *s, uint64_t a, uint64_t b, uint64_t c, size_t val)
+{
+    *s = (IdSlot){ a, b, c, val, true };
+    r->ids_n++;
+}
+
+/* Arrays that grow one element at a time grow by doubling: the capacity is
+ * the next power of two of the count, so no field is needed to hold it. */
+static void *grow_one(void *p, size_t n, size_t size)
+{
+    if (n == 0 || (n & (n - 1)) == 0)
+        p = mem_realloc(p, (n ? 2 * n : 1) * size);
+    return p;
+}
+
 
 static void note_add(Reader *r, uint64_t off, const char *msg)
 {
@@ -320,9 +383,12 @@ static void fail(Reader *r, uint64_t off, bool with_off, const char *fmt, ...)
 static TraceRun *run_get(Reader *r, uint64_t run_id, uint64_t off)
 {
     TraceFile *tf = r->tf;
-    for (size_t i = 0; i < tf->nruns; i++)
-        if (tf->runs[i].run_id == run_id)
-            return &tf->runs[i];
+    /* the run id takes all 64 bits of a: c = UINT64_MAX (never a process
+     * index) tells a run from a process or lane */
+    IdSlot *slot = id_find(r, run_id, 0, UINT64_MAX);
+    if (slot->used)
+        return &tf->runs[slot->val];
+    id_add(r, slot, run_id, 0, UINT64_MAX, tf->nruns);
     if (tf->nruns == r->runs_cap) {
         r->runs_cap = r->runs_cap ? 2 * r->runs_cap : 2;
         tf->runs = mem_realloc(tf->runs, r->runs_cap * sizeof *tf->runs);
@@ -334,25 +400,28 @@ static TraceRun *run_get(Reader *r, uint64_t run_id, uint64_t off)
     return run;
 }
 
-static TraceProc *proc_get(TraceRun *run, uint32_t pid)
+static TraceProc *proc_get(Reader *r, TraceRun *run, uint32_t pid)
 {
-    for (size_t i = 0; i < run->nprocs; i++)
-        if (run->procs[i].pid == pid)
-            return &run->procs[i];
-    /* Grows one at a time: processes are few, and each is bounded by a chunk. */
-    run->procs = mem_realloc(run->procs, (run->nprocs + 1) * sizeof *run->procs);
+    uint64_t key = (uint64_t)ID_PROC << 62 | (uint64_t)(run - r->tf->runs);
+    IdSlot *slot = id_find(r, key, pid, 0);
+    if (slot->used)
+        return &run->procs[slot->val];
+    id_add(r, slot, key, pid, 0, run->nprocs);
+    run->procs = grow_one(run->procs, run->nprocs, sizeof *run->procs);
     TraceProc *p = &run->procs[run->nprocs++];
     memset(p, 0, sizeof *p);
     p->pid = pid;
     return p;
 }
 
-static TraceLane *lane_get(TraceProc *p, uint32_t tid)
+static TraceLane *lane_get(Reader *r, TraceRun *run, TraceProc *p, uint32_t tid)
 {
-    for (size_t i = p->nlanes; i-- > 0;)
-        if (p->lanes[i].tid == tid)
-            return &p->lanes[i];
-    p->lanes = mem_realloc(p->lanes, (p->nlanes + 1) * sizeof *p->lanes);
+    uint64_t key = (uint64_t)ID_LANE << 62 | (uint64_t)(run - r->tf->runs);
+    IdSlot *slot = id_find(r, key, tid, (uint64_t)(p - run->procs));
+    if (slot->used)
+        return &p->lanes[slot->val];
+    id_add(r, slot, key, tid, (uint64_t)(p - run->procs), p->nlanes);
+    p->lanes = grow_one(p->lanes, p->nlanes, sizeof *p->lanes);
     TraceLane *l = &p->lanes[p->nlanes++];
     memset(l, 0, sizeof *l);
     l->pid = p->pid;
@@ -403,7 +472,7 @@ static bool parse_header(TraceRun *run, Cur c, uint32_t pid)
         case 1: hdr_set_str(&h->workload, &v); break;
         case 2:
             if (h->argc < 100000) {
-                h->argv = mem_realloc(h->argv, ((size_t)h->argc + 1) * sizeof *h->argv);
+                h->argv = grow_one(h->argv, (size_t)h->argc, sizeof *h->argv);
                 h->argv[h->argc] = NULL;
                 hdr_set_str(&h->argv[h->argc++], &v);
             }
@@ -434,7 +503,7 @@ static bool parse_header(TraceRun *run, Cur c, uint32_t pid)
     return ok;
 }
 
-static bool parse_meta(TraceRun *run, TraceProc *proc, Cur c)
+static bool parse_meta(Reader *r, TraceRun *run, TraceProc *proc, Cur c)
 {
     while (c.p < c.end) {
         uint64_t type;
@@ -448,11 +517,11 @@ static bool parse_meta(TraceRun *run, TraceProc *proc, Cur c)
                 return false;
             char *text = str_dup_n(v.p, (size_t)(v.end - v.p));
             if (type == 1) {
-                TraceLane *l = lane_get(proc, (uint32_t)id);
+                TraceLane *l = lane_get(r, run, proc, (uint32_t)id);
                 free(l->name);
                 l->name = text;
             } else {
-                run->marks = mem_realloc(run->marks, (run->nmarks + 1) * sizeof *run->marks);
+                run->marks = grow_one(run->marks, run->nmarks, sizeof *run->marks);
                 run->marks[run->nmarks++] = (TraceMarkText){ proc->pid, (uint32_t)id, ns, text };
             }
         } else if (type == 3) {
@@ -461,7 +530,7 @@ static bool parse_meta(TraceRun *run, TraceProc *proc, Cur c)
             uint64_t cpu = cur_uv(&v);
             if (v.bad || id > UINT32_MAX)
                 return false;
-            TraceLane *l = lane_get(proc, (uint32_t)id);
+            TraceLane *l = lane_get(r, run, proc, (uint32_t)id);
             l->cpu_ns = cpu;
             l->has_cpu = true;
         }
@@ -499,7 +568,8 @@ static bool decode_chunk(const Reader *r, TraceLane *l, size_t run, const ChunkR
         l->ev = mem_realloc(l->ev, cap * sizeof *l->ev);
         l->cap_ = cap;
     }
-    TraceEvent *out = r->sink ? *scratch : l->ev + l->nev;
+    /* (n may be 0 with no array yet: no arithmetic on a null pointer) */
+    TraceEvent *out = r->sink ? *scratch : l->ev ? l->ev + l->nev : NULL;
     Cur cur = { c->p, c->end, false };
     uint64_t lost = 0;
     for (uint64_t i = 0; i < n; i++) {
@@ -587,7 +657,7 @@ static bool parse_events(Reader *r, TraceRun *run, TraceProc *proc, Cur c, uint6
     /* Every event takes at least two bytes: bound n before allocating. */
     if (c.bad || tid > UINT32_MAX || seq > UINT32_MAX || n > (uint64_t)(c.end - c.p) / 2)
         return false;
-    TraceLane *l = lane_get(proc, (uint32_t)tid);
+    TraceLane *l = lane_get(r, run, proc, (uint32_t)tid);
     ChunkRef ref = { c.p, c.end, off, len, seq, n, ns, ticks };
     if (r->deferred) {
         lane_queue(l, &ref);
@@ -641,7 +711,49 @@ typedef struct Frame {
     uint64_t run_id;
 } Frame;
 
-static bool payload_ok(const Reader *r, size_t off, const uint8_t *p, uint32_t len)
+/* The CRC of buf[a, b).  A damaged file can hold a valid frame every 32
+ * bytes, each claiming the rest of the file as its payload: checking each
+ * payload in full would take time quadratic in the file's size.  Once the
+ * bytes checksummed pass a few times the file's size, CRCs of the prefixes
+ * at every CRC_BLOCK bytes are made (one pass, len / 256 bytes), and a long
+ * range costs two partial blocks and crc32_combine: CRC(B) = CRC(AB) ^
+ * crc32_combine(CRC(A), 0, |B|), the CRC being affine. */
+#define CRC_BLOCK 1024u
+
+static uint32_t payload_crc(Reader *r, size_t a, size_t b)
+{
+    const uint8_t *buf = r->buf;
+    if (!r->crc_prefix) {
+        r->crc_work += b - a;
+        if (r->crc_work <= 4 * (uint64_t)r->len + (1u << 20))
+            return (uint32_t)crc32(0L, buf + a, (uInt)(b - a));
+        size_t nb = r->len / CRC_BLOCK;
+        r->crc_prefix = mem_alloc((nb + 1) * sizeof *r->crc_prefix);
+        uLong c = 0;
+        r->crc_prefix[0] = 0;
+        for (size_t k = 1; k <= nb; k++) {
+            c = crc32(c, buf + (k - 1) * CRC_BLOCK, CRC_BLOCK);
+            r->crc_prefix[k] = (uint32_t)c;
+        }
+    }
+    size_t ka = (a + CRC_BLOCK - 1) / CRC_BLOCK, kb = b / CRC_BLOCK;
+    if (ka >= kb)
+        return (uint32_t)crc32(0L, buf + a, (uInt)(b - a));
+    size_t m0 = ka * CRC_BLOCK, m1 = kb * CRC_BLOCK;
+    uLong head = crc32(0L, buf + a, (uInt)(m0 - a));
+    uLong mid = r->crc_prefix[kb] ^ crc32_combine(r->crc_prefix[ka], 0, (z_off_t)(m1 - m0));
+    uLong tail = crc32(0L, buf + m1, (uInt)(b - m1));
+    return (uint32_t)crc32_combine(crc32_combine(head, mid, (z_off_t)(m1 - m0)), tail, (z_off_t)(b - m1));
+}
+
+/* Magic and frame CRC: a frame is there (its payload not checked). */
+static bool frame_valid(const Reader *r, size_t off)
+{
+    const uint8_t *p = r->buf + off;
+    return r->len - off >= FRAME_SIZE && memcmp(p, "GILT", 4) == 0 && rd32(p + 28) == (uint32_t)crc32(0L, p, 28);
+}
+
+static bool payload_ok(Reader *r, size_t off, const uint8_t *p, uint32_t len)
 {
     size_t lo = 0, hi = r->npre;
     while (lo < hi) {
@@ -653,7 +765,7 @@ static bool payload_ok(const Reader *r, size_t off, const uint8_t *p, uint32_t l
     }
     if (lo < r->npre && r->pre_off[lo] == off)
         return r->pre_ok[lo];
-    return rd32(p + 24) == (uint32_t)crc32(0L, p + FRAME_SIZE, len);
+    return rd32(p + 24) == payload_crc(r, off + FRAME_SIZE, off + FRAME_SIZE + len);
 }
 
 /* Checking payloads ahead, on two threads: the chunks of an undamaged file
@@ -711,7 +823,7 @@ static void crc_ahead(Reader *r)
         crc_part(&p1);
 }
 
-static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
+static FrameCheck frame_check(Reader *r, size_t off, Frame *f)
 {
     size_t left = r->len - off;
     if (left < FRAME_SIZE)
@@ -733,7 +845,8 @@ static FrameCheck frame_check(const Reader *r, size_t off, Frame *f)
     return FRAME_OK;
 }
 
-/* The offset of the next valid frame after `from`, or len if none. */
+/* The offset of the next valid frame after `from` (magic and frame CRC: its
+ * payload may be cut or damaged, scan() says which), or len if none. */
 static size_t resync(const Reader *r, size_t from)
 {
     for (size_t off = from; off + FRAME_SIZE <= r->len; off++) {
@@ -741,9 +854,7 @@ static size_t resync(const Reader *r, size_t from)
         if (!hit)
             break;
         off = (size_t)(hit - r->buf);
-        Frame f;
-        FrameCheck fc = frame_check(r, off, &f);
-        if (fc != FRAME_BAD && fc != FRAME_SHORT)
+        if (frame_valid(r, off))
             return off;
     }
     return r->len;
@@ -764,13 +875,13 @@ static void chunk_apply(Reader *r, size_t off, const Frame *f)
         ok = parse_header(run, c, f->pid);
         break;
     case CHUNK_META:
-        ok = parse_meta(run, proc_get(run, f->pid), c);
+        ok = parse_meta(r, run, proc_get(r, run, f->pid), c);
         break;
     case CHUNK_EVENTS:
-        ok = parse_events(r, run, proc_get(run, f->pid), c, off, f->len);
+        ok = parse_events(r, run, proc_get(r, run, f->pid), c, off, f->len);
         break;
     case CHUNK_CLOSE:
-        ok = parse_close(proc_get(run, f->pid), c);
+        ok = parse_close(proc_get(r, run, f->pid), c);
         break;
     default:
         note(r, off, "unknown chunk type %u skipped", f->type);
@@ -1051,6 +1162,10 @@ static TraceReadStatus read_mem(const void *buf, size_t len, const char *name, T
     }
     free(r.pre_off);
     free(r.pre_ok);
+    free(r.ids);
+    free(r.crc_prefix);
+    r.ids = NULL;
+    r.crc_prefix = NULL;
     if (!r.fatal && tf->nruns == 0)
         fail(&r, 0, false, "no readable chunk%s", tf->truncated ? " (truncated)" : "");
     if (!r.fatal && sa) {
