@@ -20,6 +20,9 @@
 
 .DEFAULT_GOAL := all
 
+# Build on every core unless told otherwise (a -jN on the command line wins).
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DESTDIR ?=
