@@ -900,7 +900,7 @@ static void scan(Reader *r)
 {
     size_t off = 0;
     while (off < r->len && !r->fatal) {
-        Frame f;
+        Frame f = {0};
         FrameCheck fc = frame_check(r, off, &f);
         if (fc == FRAME_OK) {
             chunk_apply(r, off, &f);
