@@ -63,7 +63,8 @@ endif
 # ---- set-up: missing Debian packages ---------------------------------------
 # The goals that promise a working set-up install what is missing first,
 # exactly once per make invocation, before anything is built.
-ifneq ($(filter test demo bench deps,$(MAKECMDGOALS)),)
+# (`make fuzz` too: it needs clang and libclang-rt.)
+ifneq ($(filter test demo bench deps fuzz,$(MAKECMDGOALS)),)
 DEPS_RC := $(shell scripts/deps.sh 1>&2; echo $$?)
 ifneq ($(DEPS_RC),0)
 $(error scripts/deps.sh failed (see above))
@@ -293,15 +294,6 @@ SUITE_ARGS += --suite "$(SUITE_CMD_fuzz)"
 test: $(FUZZ_BINS)
 endif
 
-# `make fuzz` alone installs what is missing (clang, libclang-rt) as `make test` does.
-ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
-ifeq ($(filter test demo bench deps,$(MAKECMDGOALS)),)
-FUZZ_DEPS_RC := $(shell scripts/deps.sh 1>&2; echo $$?)
-ifneq ($(FUZZ_DEPS_RC),0)
-$(error scripts/deps.sh failed (see above))
-endif
-endif
-endif
 ifneq ($(filter fuzz fuzz-build test,$(MAKECMDGOALS)),)
 ifneq ($(strip $(FUZZ_FLAGS_NOW)),$(strip $(file <$(FUZZ_FLAGS_FILE))))
 $(shell mkdir -p $(FUZZ_BUILD))

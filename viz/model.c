@@ -178,14 +178,7 @@ static void st_reserve(ModelLaneStore *s, uint64_t events)
 static void st_grow(ModelLaneStore *s)
 {
     /* Growth by 1.5: the slack counts in the bytes per event. */
-    size_t cap = s->cap ? s->cap + s->cap / 2 : 4096;
-    cap = (cap + BLK_MASK) & ~(size_t)BLK_MASK;
-    s->trel = mem_realloc(s->trel, cap * sizeof *s->trel);
-    s->krel = mem_realloc(s->krel, cap * sizeof *s->krel);
-    s->sb = mem_realloc(s->sb, cap);
-    s->tbase = mem_realloc(s->tbase, (cap >> BLK_SHIFT) * sizeof *s->tbase);
-    s->kbase = mem_realloc(s->kbase, (cap >> BLK_SHIFT) * sizeof *s->kbase);
-    s->cap = cap;
+    st_grow_to(s, s->cap ? s->cap + s->cap / 2 : 4096);
 }
 
 static void st_pop(ModelLaneStore *s)
