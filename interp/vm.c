@@ -184,6 +184,11 @@ bool vm_interrupt_pending(Thread *t)
 
 Value vm_raise_interrupt(Thread *t)
 {
+    /* Ctrl-C reaches the worker processes too (--mode processes, Process),
+     * as a terminal's reaches the whole process group: a bare `kill -INT`
+     * of the parent would otherwise leave them running while it joins them. */
+    if (t == t->vm->main)
+        proc_signal_children(SIGINT);
     t->vm->sigint = 0;
     atomic_fetch_and(&t->eval_breaker, ~(uint32_t)VM_BRK_SIGINT);
     return vm_raise(t, EXC_KeyboardInterrupt, "%s", "");
@@ -654,12 +659,7 @@ static bool insert_self(Thread *t, Value *f, int argc, Value self)
 
 bool vm_check_alloc(Thread *t, double bytes)
 {
-    static double ram;
-    if (ram == 0) {
-        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-        ram = pages > 0 && size > 0 ? (double)pages * (double)size : 1e12;
-    }
-    if (bytes < ram)
+    if (bytes < t->vm->ram_bytes)
         return true;
     vm_raise_empty(t, EXC_MemoryError);
     return false;
@@ -3137,8 +3137,6 @@ VmStatus vm_run_main(Vm *vm, const char *path, const char *src, size_t len, int 
             vm_exc_clear(t);
         } else {
             bool interrupted = vm_exc_matches(t, EXC_KeyboardInterrupt);
-            if (interrupted)
-                proc_signal_children(SIGINT);   /* the workers stop too, not joined to the end */
             vm_print_exception(t);
             status = VM_RUNTIME_ERROR;
             /* as a shell reports a process killed by SIGINT */
@@ -3315,6 +3313,8 @@ Vm *vm_new(const VmConfig *cfg)
     vm->cfg = *cfg;
     vm->all.gc_next = vm->all.gc_prev = &vm->all;
     vm_set_recursion_limit(vm, 1000);
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    vm->ram_bytes = pages > 0 && page > 0 ? (double)pages * (double)page : 1e12;
     vm->switch_interval = 0.005;
     /* the intern table must exist before any str_intern: a raw dict with no class yet */
     vm->interned = dict_new(vm);

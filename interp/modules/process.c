@@ -77,16 +77,7 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
 }
 
 
-/* Ctrl-C in the main thread of a process with workers (--mode processes, or
- * a Process) reaches the workers too, as a terminal's Ctrl-C reaches the
- * whole process group; a bare `kill -INT` of the parent would otherwise
- * leave them running to the end while the parent waits to join them. */
-static Value proc_interrupted(Thread *t)
-{
-    if (t == t->vm->main)
-        proc_signal_children(SIGINT);
-    return vm_raise_interrupt(t);
-}
+static Value proc_interrupted(Thread *t) { return vm_raise_interrupt(t); }
 
 /* Calls take(obj, arg) under mu until it succeeds.  timeout < 0 waits
  * forever, 0 tries once.  1 taken, 0 not (non-blocking or timed out), -1
