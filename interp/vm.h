@@ -149,6 +149,7 @@ struct Vm {
     int mode;                   /* VmMode */
     int recursion_limit;        /* sys.setrecursionlimit */
     int max_depth;              /* min(recursion_limit, VM_MAX_FRAMES - 1) */
+    double ram_bytes;           /* the machine's memory (vm_check_alloc) */
     double switch_interval;     /* sys.setswitchinterval, seconds */
     volatile int sigint;        /* SIGINT arrived: KeyboardInterrupt at the next check */
     Obj *list_append;           /* the native list.append, which calls inline */

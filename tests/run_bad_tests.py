@@ -7,7 +7,7 @@ under a timeout and checks: the exit status, the expected message, a single
 line on stderr for an error, no crash, no sanitizer report.  The workloads of
 the corpus (tests/bad/syntax, tests/bad/runtime) are run by run_programs.py.
 
-  tests/run_bad_tests.py [--gilscope BIN] [-v]
+  tests/run_bad_tests.py [--gilscope BIN]
 
 Closes with one line "N passed, N failed".
 """
@@ -241,7 +241,6 @@ def check_names(gilscope, scratch):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gilscope", default="./gilscope")
-    ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     gilscope = os.path.abspath(a.gilscope)
     scratch = tempfile.mkdtemp(prefix="gilscope-bad-")
@@ -251,7 +250,6 @@ def main():
         other = record(gilscope, scratch, "other.gilt", [WORKLOAD, "100000", "2"])
         traces = make_traces(good, other)
         for name, argstr, want_rc, regex in parse_cases(CASES):
-            variants = [[]]
             words = shlex.split(argstr)
             # expand @trace references (cut* into one run per cut)
             runs = [(name, [])]
@@ -274,7 +272,6 @@ def main():
                     w = (w.replace("{W}", WORKLOAD).replace("{DIR}", scratch)
                           .replace("{OUT}", os.path.join(scratch, "out-" + name)))
                     runs = [(rn, rargs + [w]) for rn, rargs in runs]
-            del variants
             bad = []
             for rn, rargs in runs:
                 why = check(gilscope, rargs, want_rc, regex, scratch)
@@ -288,7 +285,7 @@ def main():
             else:
                 passed += 1
                 extra = " (%d runs)" % len(runs) if len(runs) > 1 else ""
-                print("ok   bad %s%s" % (name, extra) if a.verbose or extra else "ok   bad %s" % name)
+                print("ok   bad %s%s" % (name, extra))
         for label, why in check_names(gilscope, scratch):
             if why:
                 failed += 1

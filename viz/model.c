@@ -62,6 +62,16 @@ typedef struct Lod {
     uint64_t acq, sw;
 } Lod;
 
+/* Counts dt ns of an interval of state byte sb into acc. */
+static inline void lod_add(Lod *acc, uint8_t sb, uint64_t dt)
+{
+    acc->ns[SB_STATE(sb)] += dt;
+    if (SB_STATE(sb) == MS_RUNNING) {
+        acc->acq++;
+        acc->sw += (sb & SB_SWITCHED) != 0;
+    }
+}
+
 /* How a lane is being built: the flags of data/FORMAT.md §9.1. */
 typedef struct LaneBuild {
     bool any, ended, holding, waiting, switching, blocked, wanting, gap_pending;
@@ -584,12 +594,7 @@ static void lod_build(ModelLaneStore *s)
             tj += step;
         }
         uint64_t t1 = st_t(s, i + 1);
-        uint8_t sb = s->sb[i];
-        acc.ns[SB_STATE(sb)] += t1 - t;
-        if (SB_STATE(sb) == MS_RUNNING) {
-            acc.acq++;
-            acc.sw += (sb & SB_SWITCHED) != 0;
-        }
+        lod_add(&acc, s->sb[i], t1 - t);
         t = t1;
     }
     if ((s->n & ((1u << LOD_SHIFT) - 1)) == 0)
@@ -1369,23 +1374,13 @@ static void cum_at_cursor(const ModelLaneStore *s, uint64_t t, Lod *out, Cursor 
     Lod acc = c->acc;
     for (; j < m; j++) {
         uint64_t t1 = st_t(s, j + 1);
-        uint8_t sb = s->sb[j];
-        acc.ns[SB_STATE(sb)] += t1 - tj;
-        if (SB_STATE(sb) == MS_RUNNING) {
-            acc.acq++;
-            acc.sw += (sb & SB_SWITCHED) != 0;
-        }
+        lod_add(&acc, s->sb[j], t1 - tj);
         tj = t1;
     }
     c->j = j;
     c->tj = tj;
     c->acc = acc;
-    uint8_t sb = s->sb[m];
-    acc.ns[SB_STATE(sb)] += t - tj;
-    if (SB_STATE(sb) == MS_RUNNING) {
-        acc.acq++;
-        acc.sw += (sb & SB_SWITCHED) != 0;
-    }
+    lod_add(&acc, s->sb[m], t - tj);
     *out = acc;
 }
 
